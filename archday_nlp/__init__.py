@@ -1,0 +1,39 @@
+"""archday-nlp: which International Archives Day activities a Chinese report says were carried out.
+
+>>> import archday_nlp
+>>> archday_nlp.classify("通过移动公司向全县手机用户群发档案日主题短信8000余条。").profile.present
+('sms',)
+"""
+from ._api import DEFAULT_MODEL, classify, classify_many, load_model, train
+from ._errors import ArchdayError, DataError, ModelFormatError
+from ._labels import LABELS
+from ._profile import LabelProfile, Profile, Report, Sentence
+from ._segment import split_reports
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "LABELS",
+    "ArchdayError",
+    "DataError",
+    "LabelProfile",
+    "Model",
+    "ModelFormatError",
+    "Profile",
+    "Report",
+    "Sentence",
+    "classify",
+    "classify_many",
+    "load_model",
+    "split_reports",
+    "train",
+]
+
+
+def __getattr__(name: str):
+    # Model needs numpy and scipy: imported when asked for, so that `import archday_nlp` stays instant.
+    if name == "Model":
+        from ._model import Model
+
+        return Model
+    raise AttributeError(f"module 'archday_nlp' has no attribute {name!r}")

@@ -1,0 +1,112 @@
+"""Precision, recall and F1: per label, macro, micro, and per report."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+    def to_dict(self) -> dict:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "support": self.support}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well predicted tags match gold tags.
+
+    ``report`` scores the labels present in each report (a label is present when
+    any of its sentences carries it), micro-averaged over reports and labels; it
+    is ``None`` when the data does not group sentences into reports.
+    """
+
+    per_label: Mapping[str, Scores]
+    macro: Scores
+    micro: Scores
+    report: Scores | None
+    n_sentences: int
+    n_reports: int | None
+
+    def to_dict(self) -> dict:
+        return {
+            "per_label": {label: s.to_dict() for label, s in self.per_label.items()},
+            "macro": self.macro.to_dict(),
+            "micro": self.micro.to_dict(),
+            "report": None if self.report is None else self.report.to_dict(),
+            "n_sentences": self.n_sentences,
+            "n_reports": self.n_reports,
+        }
+
+    def format(self) -> str:
+        """A plain-text table, one row per label, then the averages."""
+        rows = [f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+        named = [*self.per_label.items(), ("macro", self.macro), ("micro", self.micro)]
+        if self.report is not None:
+            named.append((f"report ({self.n_reports})", self.report))
+        for name, s in named:
+            rows.append(f"{name:<14}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>10.3f}{s.support:>10d}")
+        return "\n".join(rows)
+
+
+def score_tags(labels: Sequence[str], gold: np.ndarray, predicted: np.ndarray, groups: Sequence[str] | None) -> Evaluation:
+    """Compare boolean tag matrices (sentences × labels); ``groups`` names each sentence's report."""
+    gold = np.asarray(gold, dtype=bool)
+    predicted = np.asarray(predicted, dtype=bool)
+    per_label = {label: _scores(gold[:, j], predicted[:, j]) for j, label in enumerate(labels)}
+    macro = Scores(
+        precision=_mean(s.precision for s in per_label.values()),
+        recall=_mean(s.recall for s in per_label.values()),
+        f1=_mean(s.f1 for s in per_label.values()),
+        support=int(gold.sum()),
+    )
+    report, n_reports = None, None
+    if groups is not None:
+        names = sorted(set(groups))
+        n_reports = len(names)
+        row = {name: i for i, name in enumerate(names)}
+        index = np.array([row[g] for g in groups])
+        gold_reports = np.zeros((n_reports, len(labels)), dtype=bool)
+        predicted_reports = np.zeros_like(gold_reports)
+        np.logical_or.at(gold_reports, index, gold)
+        np.logical_or.at(predicted_reports, index, predicted)
+        report = _scores(gold_reports.ravel(), predicted_reports.ravel())
+    return Evaluation(
+        per_label=per_label,
+        macro=macro,
+        micro=_scores(gold.ravel(), predicted.ravel()),
+        report=report,
+        n_sentences=len(gold),
+        n_reports=n_reports,
+    )
+
+
+def evaluate_examples(model, examples) -> Evaluation:
+    """Tag the examples' sentences with ``model`` and score them against their labels."""
+    from ._io import label_matrix
+
+    scores = model.scores([e.text for e in examples])
+    gold = label_matrix(examples, model.labels)
+    groups = [e.group for e in examples]
+    return score_tags(model.labels, gold, model.tags(scores), groups if any(e.report for e in examples) else None)
+
+
+def _scores(gold: np.ndarray, predicted: np.ndarray) -> Scores:
+    tp = int(np.sum(gold & predicted))
+    n_predicted = int(predicted.sum())
+    n_gold = int(gold.sum())
+    precision = tp / n_predicted if n_predicted else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision=precision, recall=recall, f1=f1, support=n_gold)
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0

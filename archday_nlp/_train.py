@@ -1,0 +1,214 @@
+"""Fit the model with scikit-learn, tune a threshold per label, and keep plain arrays."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._errors import DataError
+from ._evaluate import evaluate_examples, score_tags
+from ._features import FeatureSettings, analyze
+from ._io import Example, label_matrix, read_examples
+from ._labels import LABELS
+from ._model import Model
+from ._version import __version__
+
+#: Candidate decision thresholds tried for each label.
+THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+def train(
+    data,
+    *,
+    labels: Sequence[str] | None = None,
+    seed: int = 0,
+    format: str | None = None,
+    min_examples: int = 5,
+    folds: int = 5,
+    C: float = 10.0,
+    settings: FeatureSettings | None = None,
+) -> Model:
+    """Train a model on labelled sentences.
+
+    Sentences of the corpus's ``"test"`` split are held out: the model is scored on
+    them and the figures kept in its manifest. Thresholds are tuned per label on
+    predictions cross-validated by report.
+
+    Parameters
+    ----------
+    data : path, sequence of paths, or sequence of ``{"text", "labels"}`` mappings
+        In any format of :data:`archday_nlp._io.FORMATS`; detected unless ``format`` names one.
+    labels : sequence of str, optional
+        The label set and its order. Default: the labels found in the data, the
+        guideline's six first. A label in the data outside this set is an error.
+    seed : int
+        Seeds the cross-validation folds and the solver; the same data and seed
+        give the same model, byte for byte once saved.
+    min_examples : int
+        A label on fewer training sentences is an error that names it (a typo
+        such as ``medai`` shows up this way).
+    folds : int
+        Cross-validation folds for the thresholds.
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    settings : FeatureSettings, optional
+        Tokenization: word and character n-gram sizes, sublinear tf, minimum document frequency.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> import archday_nlp
+    >>> rows = [{"text": t, "labels": ["sms"]} for t in ("群发短信一千余条。", "发送手机短信八百条。", "通过短信平台发送信息。")]
+    >>> rows += [{"text": t, "labels": []} for t in ("成立领导小组。", "召开部署会议。", "印发实施方案。")]
+    >>> model = archday_nlp.train(rows, min_examples=3, folds=3)
+    >>> model.labels
+    ('sms',)
+    """
+    settings = settings or FeatureSettings()
+    examples = read_examples(data, format=format)
+    training = [e for e in examples if e.split != "test"]
+    held_out = [e for e in examples if e.split == "test"]
+    if not training:
+        raise DataError("no training sentences: every sentence is in the test split")
+    labels = _label_set(training, held_out, labels, min_examples)
+    tokens = [analyze(e.text, settings) for e in training]
+    gold = label_matrix(training, labels)
+    groups = [e.group for e in training]
+
+    out_of_fold = _cross_validate(tokens, gold, groups, settings, C, seed, folds)
+    thresholds = [_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(len(labels))]
+    pipeline = fit_pipeline(tokens, gold, settings, C, seed)
+    cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), groups if any(e.report for e in training) else None)
+
+    model = from_pipeline(pipeline, labels, thresholds, settings, info={})
+    model.info = {
+        "library_version": __version__,
+        "training": {
+            "data_sha256": data_hash(examples),
+            "sentences": len(training),
+            "held_out_sentences": len(held_out),
+            "label_counts": {label: int(gold[:, j].sum()) for j, label in enumerate(labels)},
+            "seed": seed,
+            "C": C,
+            "folds": folds,
+            "solver": "liblinear",
+        },
+        "evaluation": {
+            "cross_validation": cv.to_dict(),
+            "test": evaluate_examples(model, held_out).to_dict() if held_out else None,
+        },
+    }
+    return model
+
+
+def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: FeatureSettings, C: float, seed: int):
+    """The scikit-learn pipeline that a :class:`Model` serves: TF-IDF, then one-vs-rest logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline(
+        [
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    analyzer=_given_tokens,
+                    min_df=settings.min_df,
+                    sublinear_tf=settings.sublinear_tf,
+                    dtype=np.float64,
+                ),
+            ),
+            ("clf", OneVsRestClassifier(LogisticRegression(C=C, solver="liblinear", random_state=seed))),
+        ]
+    ).fit(tokens, gold)
+
+
+def from_pipeline(pipeline, labels: Sequence[str], thresholds: Sequence[float], settings: FeatureSettings, info) -> Model:
+    """Copy a fitted pipeline's arrays into a :class:`Model`."""
+    vectorizer = pipeline.named_steps["tfidf"]
+    estimators = pipeline.named_steps["clf"].estimators_
+    return Model(
+        labels=labels,
+        thresholds=thresholds,
+        vocabulary=vectorizer.get_feature_names_out().tolist(),
+        idf=np.asarray(vectorizer.idf_, dtype=np.float64),
+        coef=np.vstack([e.coef_ for e in estimators]).astype(np.float64),
+        intercept=np.concatenate([e.intercept_ for e in estimators]).astype(np.float64),
+        settings=settings,
+        info=info,
+    )
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    """SHA-256 of the sentences, labels and splits, independent of file layout."""
+    rows = [[e.text, list(e.labels), e.report, e.split] for e in examples]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+
+
+def _given_tokens(tokens: list[str]) -> list[str]:
+    """The vectorizer's analyzer: sentences arrive already tokenized."""
+    return tokens
+
+
+def _label_set(training: list[Example], held_out: list[Example], labels, min_examples: int) -> tuple[str, ...]:
+    counts = Counter(label for e in training for label in e.labels)
+    first_seen = {}
+    for e in training + held_out:
+        for label in e.labels:
+            first_seen.setdefault(label, e.source)
+    if labels is None:
+        labels = [label for label in LABELS if label in counts]
+        labels += [label for label in first_seen if label not in labels]
+    else:
+        labels = list(dict.fromkeys(labels))
+        unknown = [label for label in first_seen if label not in labels]
+        if unknown:
+            raise DataError(f"label {unknown[0]!r} (first at {first_seen[unknown[0]]}) is not in labels={labels}")
+    if not labels:
+        raise DataError("the data has no labels: every sentence is untagged")
+    for label in labels:
+        if counts[label] < min_examples:
+            where = f" (first at {first_seen[label]})" if label in first_seen else ""
+            raise DataError(
+                f"label {label!r} is on {counts[label]} training sentence(s){where}; "
+                f"at least {min_examples} needed (a typo? else lower min_examples / --min-examples)"
+            )
+        if counts[label] == len(training):
+            raise DataError(f"label {label!r} is on every training sentence: nothing to tell it from")
+    return tuple(labels)
+
+
+def _cross_validate(tokens, gold, groups, settings, C, seed, folds) -> np.ndarray:
+    """Out-of-fold probabilities, folds grouped by report."""
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise DataError("cross-validation needs at least two reports or sentences")
+    splitter = GroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
+    scores = np.zeros(gold.shape, dtype=np.float64)
+    for fit_rows, val_rows in splitter.split(tokens, groups=groups):
+        fold_gold = gold[fit_rows]
+        pipeline = fit_pipeline([tokens[i] for i in fit_rows], fold_gold, settings, C, seed)
+        scores[val_rows] = pipeline.predict_proba([tokens[i] for i in val_rows])
+    return scores
+
+
+def _best_threshold(gold: np.ndarray, scores: np.ndarray) -> float:
+    """The threshold with the best F1; among ties, the middle one."""
+    f1 = np.array([_f1(gold, scores >= t) for t in THRESHOLDS])
+    best = np.flatnonzero(f1 >= f1.max() - 1e-12)
+    return float(THRESHOLDS[best[len(best) // 2]])
+
+
+def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    tp = np.sum(gold & predicted)
+    total = gold.sum() + predicted.sum()
+    return 2 * tp / total if total else 0.0
