@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 
 import numpy as np
 from scipy.special import expit
 
 from ._features import FeatureSettings, analyze, tfidf
-from ._profile import Report, build_report
+from ._profile import FrozenMap, Report, build_report
 from ._segment import sentence_spans
 
 
@@ -50,7 +49,7 @@ class Model:
         info: Mapping,
     ):
         self.labels = tuple(labels)
-        self.thresholds = MappingProxyType(dict(zip(self.labels, map(float, thresholds))))
+        self.thresholds = FrozenMap(dict(zip(self.labels, map(float, thresholds))))
         self.vocabulary = tuple(vocabulary)
         self.idf = idf
         self.coef = coef

@@ -1,9 +1,35 @@
 """Result types: a sentence with its tags, and a report with its profile."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
+
+
+class FrozenMap(Mapping):
+    """A read-only mapping that, unlike ``types.MappingProxyType``, can be pickled."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping):
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __getstate__(self):
+        return self._data
+
+    def __setstate__(self, data):
+        object.__setattr__(self, "_data", data)
 
 
 @dataclass(frozen=True)
@@ -87,7 +113,7 @@ def build_report(text: str, spans: Sequence[tuple[int, int]], labels: Sequence[s
             start=start,
             end=end,
             labels=tuple(label for label, on in zip(labels, tag_row) if on),
-            scores=MappingProxyType({label: float(p) for label, p in zip(labels, score_row)}),
+            scores=FrozenMap({label: float(p) for label, p in zip(labels, score_row)}),
         )
         for (start, end), score_row, tag_row in zip(spans, scores, tags)
     )
@@ -102,4 +128,4 @@ def build_report(text: str, spans: Sequence[tuple[int, int]], labels: Sequence[s
             max_score=max((s.scores[label] for s in sentences), default=0.0),
         )
     present = tuple(label for label in labels if by_label[label].count)
-    return Report(sentences=sentences, profile=Profile(present=present, by_label=MappingProxyType(by_label)))
+    return Report(sentences=sentences, profile=Profile(present=present, by_label=FrozenMap(by_label)))

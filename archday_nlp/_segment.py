@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-_TERMINATORS = frozenset("。!?;!?;")
-_CLOSERS = frozenset("”’」』)》】)\"'")
+_TERMINATORS = frozenset("。\uff01\uff1f\uff1b!?;")  # 。！？； and their half-width forms
+_CLOSERS = frozenset("”’」』》】)\uff09\"'")
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
@@ -43,7 +43,7 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
             _, after_colon = expected.pop()
             ends = not expected and after_colon and text[i - 1] in _TERMINATORS
         elif ch in _PAIRS and text.find(_PAIRS[ch], i + 1, end) != -1:
-            expected.append((_PAIRS[ch], text[begin:i].rstrip()[-1:] in (":", ":")))
+            expected.append((_PAIRS[ch], text[begin:i].rstrip()[-1:] in (":", "\uff1a")))
             ends = False
         else:
             ends = not expected and ch in _TERMINATORS and not _is_glued(text, i, begin, end)
@@ -73,9 +73,9 @@ def _add_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]])
         spans.append((offset, offset + len(stripped)))
 
 
-_NUMBER = r"[0-90-9一二三四五六七八九十]{1,3}"
+_NUMBER = r"[0-9\uff10-\uff19一二三四五六七八九十]{1,3}"
 _REPORT_TITLE = re.compile(
-    rf"^[ \t\u3000]*(?:\S[^\n]*?[ \t\u3000]*篇[ \t]*{_NUMBER}|篇[ \t]*{_NUMBER}(?:[::、 \t\u3000][^\n]*)?)[ \t\u3000]*$",
+    rf"^[ \t\u3000]*(?:\S[^\n]*?[ \t\u3000]*篇[ \t]*{_NUMBER}|篇[ \t]*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\n]*)?)[ \t\u3000]*$",
     re.MULTILINE,
 )
 

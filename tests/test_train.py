@@ -1,0 +1,101 @@
+import json
+
+import numpy as np
+import pytest
+
+import archday_nlp
+from archday_nlp import DataError, LABELS, load_model
+from archday_nlp._features import analyze
+from archday_nlp._io import label_matrix, read_file
+from archday_nlp._train import fit_pipeline, from_pipeline
+from conftest import CORPUS, ROOT
+
+
+@pytest.fixture(scope="module")
+def with_contest(small_rows):
+    """The small set plus a label of the user's own: essay contests."""
+    contest = [
+        "组织开展“我与档案”征文比赛,共收到作品86篇。",
+        "举办档案故事征文活动,评出一等奖3名。",
+        "面向全县中小学生开展“家庭档案”主题征文。",
+        "征文比赛共收到来稿一百二十余篇。",
+        "开展“档案里的家乡”征文活动,征集作品40余篇。",
+        "社区组织居民参加“我家的老物件”征文。",
+    ]
+    return small_rows + [{"text": t, "labels": ["contest"]} for t in contest]
+
+
+def test_a_users_label_is_carried_everywhere(with_contest, tmp_path):
+    model = archday_nlp.train(with_contest)
+    assert model.labels == (*LABELS, "contest")
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    report = loaded.classify("学校开展“档案伴我成长”征文比赛,收到作品60余篇。")
+    assert report.sentences[0].labels == ("contest",)
+    assert list(report.sentences[0].scores) == [*LABELS, "contest"]
+    assert report.profile.by_label["contest"].evidence == (0,)
+    assert report.to_dict()["profile"]["present"] == ["contest"]
+
+
+def test_label_order_can_be_given(with_contest):
+    with pytest.raises(DataError, match=r"label 'exhibition' \(first at <data>:\d+\) is not in labels=\['contest', 'sms'\]"):
+        archday_nlp.train(with_contest, labels=["contest", "sms"])
+    only = [r for r in with_contest if set(r["labels"]) <= {"contest", "sms"}]
+    assert archday_nlp.train(only, labels=["contest", "sms"]).labels == ("contest", "sms")
+
+
+def test_a_rare_label_is_an_error_that_names_it(small_rows, tmp_path):
+    path = tmp_path / "typo.jsonl"
+    rows = small_rows + [{"text": "县电视台播出专题新闻。", "labels": ["medai"]}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"label 'medai' is on 1 training sentence\(s\) \(first at {path}:{len(rows)}\); at least 5 needed"):
+        archday_nlp.train(path)
+    assert "medai" in archday_nlp.train(path, min_examples=1).labels
+
+
+def test_data_without_labels_is_an_error():
+    with pytest.raises(DataError, match="every sentence is untagged"):
+        archday_nlp.train([{"text": "成立领导小组。", "labels": []}, {"text": "召开部署会。", "labels": []}])
+
+
+def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
+    examples = read_file(CORPUS)
+    training = [e for e in examples if e.split == "train"]
+    settings = archday_nlp._features.FeatureSettings()
+    tokens = [analyze(e.text, settings) for e in training]
+    pipeline = fit_pipeline(tokens, label_matrix(training, LABELS), settings, C=10.0, seed=0)
+    model = from_pipeline(pipeline, LABELS, [0.5] * len(LABELS), settings, info={})
+    texts = [s["text"] for s in corpus_sentences]
+    expected = pipeline.predict_proba([analyze(t, settings) for t in texts])
+    assert np.abs(model.scores(texts) - expected).max() < 1e-9
+
+
+def test_the_shipped_model_is_what_train_produces(tmp_path):
+    """`archday-nlp train data/corpus.jsonl --out models/default` made the shipped files, byte for byte."""
+    archday_nlp.train(CORPUS).save(tmp_path / "default")
+    shipped = ROOT / "models" / "default"
+    assert {p.name: p.read_bytes() for p in (tmp_path / "default").iterdir()} == {p.name: p.read_bytes() for p in shipped.iterdir()}
+
+
+def test_shipped_model_figures_on_the_held_out_split():
+    test = load_model(archday_nlp.DEFAULT_MODEL).info["evaluation"]["test"]
+    assert test["macro"]["f1"] >= 0.90
+    assert test["report"]["f1"] >= 0.95
+
+
+def test_evaluate_reports_every_figure(with_contest, tmp_path):
+    model = archday_nlp.train(with_contest)
+    data = tmp_path / "eval.jsonl"
+    rows = [
+        {"text": "举办档案图片展。", "labels": ["exhibition"]},
+        {"text": "群发短信两千条。", "labels": ["sms"]},
+        {"text": "成立领导小组。", "labels": []},
+        {"text": "组织征文比赛。", "labels": ["contest"]},
+    ]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    evaluation = model.evaluate(data)
+    assert evaluation.n_sentences == 4 and evaluation.report is None
+    assert evaluation.per_label["sms"].support == 1
+    table = evaluation.format()
+    assert table.splitlines()[0].split() == ["label", "precision", "recall", "f1", "support"]
+    assert [line.split()[0] for line in table.splitlines()[1:]] == [*LABELS, "contest", "macro", "micro"]
