@@ -146,6 +146,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over ``path``."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600 files; a model is meant to be shared
         with os.fdopen(handle, "wb") as file:
             file.write(content)
             file.flush()
