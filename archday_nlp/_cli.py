@@ -88,7 +88,7 @@ def _train(args) -> int:
     model.save(args.out)
     if args.joblib:
         model.export_joblib(args.joblib)
-    _print_evaluations(model.info["evaluation"], model.labels)
+    _print_evaluations(model.info["evaluation"])
     print(f"saved {len(model.labels)} labels, {len(model.vocabulary)} features to {args.out}")
     return 0
 
@@ -107,19 +107,10 @@ def _validate(args) -> int:
     return 1 if check.problems else 0
 
 
-def _print_evaluations(evaluations: dict, labels) -> None:
-    from ._evaluate import Evaluation, Scores
+def _print_evaluations(evaluations: dict) -> None:
+    from ._evaluate import Evaluation
 
     for name, figures in evaluations.items():
-        if figures is None:
-            continue
-        evaluation = Evaluation(
-            per_label={label: Scores(**figures["per_label"][label]) for label in labels},
-            macro=Scores(**figures["macro"]),
-            micro=Scores(**figures["micro"]),
-            report=None if figures["report"] is None else Scores(**figures["report"]),
-            n_sentences=figures["n_sentences"],
-            n_reports=figures["n_reports"],
-        )
-        print(f"-- {name.replace('_', ' ')} ({figures['n_sentences']} sentences)")
-        print(evaluation.format())
+        if figures is not None:
+            print(f"-- {name.replace('_', ' ')} ({figures['n_sentences']} sentences)")
+            print(Evaluation.from_dict(figures).format())

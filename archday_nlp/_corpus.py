@@ -43,6 +43,7 @@ class CorpusCheck:
     sentences: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
+    writers: Counter = field(default_factory=Counter)
     hard_cases: Counter = field(default_factory=Counter)
     near_duplicate_pairs: int = 0
     pairs: int = 0
@@ -66,6 +67,7 @@ class CorpusCheck:
         lines.append("|---|" + "---:|" * len(KINDS))
         lines.append("| reports (test) | " + " | ".join(f"{self.kinds['all', k]} ({self.kinds['test', k]})" for k in KINDS) + " |")
         lines.append("")
+        lines.append(f"writers: {len(self.writers)}, {min(self.writers.values(), default=0)} to {max(self.writers.values(), default=0)} reports each")
         lines.append(f"untagged share: {self.labels['all', 'none'] / max(total, 1):.1%}")
         lines.append(
             f"near-duplicate sentence pairs (3-gram Jaccard > {NEAR_DUPLICATE_JACCARD}): "
@@ -102,6 +104,9 @@ def validate_corpus(path) -> CorpusCheck:
             check.problems.append(f"{where}: kind {kind!r} is not one of {KINDS}")
         check.reports.update(["all", split])
         check.kinds.update([("all", kind), (split, kind)])
+        if not report.get("writer"):
+            check.problems.append(f"{where}: no 'writer'")
+        check.writers[report.get("writer")] += 1
         _check_sentences(report, where, check)
         for sentence in report.get("sentences", []):
             labels = sentence["labels"]

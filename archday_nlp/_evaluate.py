@@ -44,6 +44,19 @@ class Evaluation:
             "n_reports": self.n_reports,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Evaluation:
+        """The inverse of :meth:`to_dict` (as kept in a model's manifest)."""
+        report = data["report"]
+        return cls(
+            per_label={label: Scores(**s) for label, s in data["per_label"].items()},
+            macro=Scores(**data["macro"]),
+            micro=Scores(**data["micro"]),
+            report=None if report is None else Scores(**report),
+            n_sentences=data["n_sentences"],
+            n_reports=data["n_reports"],
+        )
+
     def format(self) -> str:
         """A plain-text table, one row per label, then the averages."""
         rows = [f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
