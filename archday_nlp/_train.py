@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 
@@ -127,7 +128,13 @@ def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: Featur
             ),
             ("clf", OneVsRestClassifier(LogisticRegression(C=C, solver="liblinear", random_state=seed))),
         ]
-    ).fit(tokens, gold)
+    ).fit(tokens, gold if gold.shape[1] > 1 else gold.ravel())
+
+
+def label_probabilities(pipeline, tokens: Sequence[list[str]]) -> np.ndarray:
+    """The pipeline's probabilities, one column per label (one label is fitted as a binary problem)."""
+    probabilities = pipeline.predict_proba(tokens)
+    return probabilities[:, 1:] if len(pipeline.named_steps["clf"].estimators_) == 1 else probabilities
 
 
 def from_pipeline(pipeline, labels: Sequence[str], thresholds: Sequence[float], settings: FeatureSettings, info) -> Model:
@@ -195,9 +202,11 @@ def _cross_validate(tokens, gold, groups, settings, C, seed, folds) -> np.ndarra
     splitter = GroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
     scores = np.zeros(gold.shape, dtype=np.float64)
     for fit_rows, val_rows in splitter.split(tokens, groups=groups):
-        fold_gold = gold[fit_rows]
-        pipeline = fit_pipeline([tokens[i] for i in fit_rows], fold_gold, settings, C, seed)
-        scores[val_rows] = pipeline.predict_proba([tokens[i] for i in val_rows])
+        with warnings.catch_warnings():
+            # A rare label can miss from a fold; its column then predicts a constant, which is right.
+            warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
+            pipeline = fit_pipeline([tokens[i] for i in fit_rows], gold[fit_rows], settings, C, seed)
+        scores[val_rows] = label_probabilities(pipeline, [tokens[i] for i in val_rows])
     return scores
 
 

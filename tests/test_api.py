@@ -125,3 +125,12 @@ def test_classify_many_matches_classify_in_one_process_or_several():
 def test_classify_many_names_the_bad_item():
     with pytest.raises(TypeError, match=r"got int \(item 1\)"):
         classify_many(["发放资料。", 3])
+
+
+def test_the_default_model_loads_once():
+    from archday_nlp._api import default_model
+
+    classify("举办图片展。")
+    first = default_model()
+    classify("发放资料。")
+    assert default_model() is first

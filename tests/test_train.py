@@ -7,7 +7,7 @@ import archday_nlp
 from archday_nlp import DataError, LABELS, load_model
 from archday_nlp._features import analyze
 from archday_nlp._io import label_matrix, read_file
-from archday_nlp._train import fit_pipeline, from_pipeline
+from archday_nlp._train import fit_pipeline, from_pipeline, label_probabilities
 from conftest import CORPUS, ROOT
 
 
@@ -66,7 +66,7 @@ def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
     pipeline = fit_pipeline(tokens, label_matrix(training, LABELS), settings, C=30.0, seed=0)
     model = from_pipeline(pipeline, LABELS, [0.5] * len(LABELS), settings, info={})
     texts = [s["text"] for s in corpus_sentences]
-    expected = pipeline.predict_proba([analyze(t, settings) for t in texts])
+    expected = label_probabilities(pipeline, [analyze(t, settings) for t in texts])
     assert np.abs(model.scores(texts) - expected).max() < 1e-9
 
 
@@ -99,3 +99,10 @@ def test_evaluate_reports_every_figure(with_contest, tmp_path):
     table = evaluation.format()
     assert table.splitlines()[0].split() == ["label", "precision", "recall", "f1", "support"]
     assert [line.split()[0] for line in table.splitlines()[1:]] == [*LABELS, "contest", "macro", "micro"]
+
+
+def test_a_single_label_model(small_rows):
+    rows = [{"text": r["text"], "labels": [l for l in r["labels"] if l == "sms"]} for r in small_rows]
+    model = archday_nlp.train(rows)
+    assert model.labels == ("sms",)
+    assert model.classify("通过短信平台群发短信两千余条。").sentences[0].labels == ("sms",)
