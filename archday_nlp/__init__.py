@@ -4,7 +4,7 @@
 >>> archday_nlp.classify("通过移动公司向全县手机用户群发档案日主题短信8000余条。").profile.present
 ('sms',)
 """
-from ._api import DEFAULT_MODEL, classify, classify_many, load_model, train
+from ._api import DEFAULT_MODEL, classify, classify_many, load_model
 from ._errors import ArchdayError, DataError, ModelFormatError
 from ._labels import LABELS
 from ._profile import LabelProfile, Profile, Report, Sentence
@@ -31,9 +31,13 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # Model needs numpy and scipy: imported when asked for, so that `import archday_nlp` stays instant.
+    # These need numpy and scipy: imported when asked for, so that `import archday_nlp` stays instant.
     if name == "Model":
         from ._model import Model
 
         return Model
+    if name == "train":
+        from ._train import train
+
+        return train
     raise AttributeError(f"module 'archday_nlp' has no attribute {name!r}")

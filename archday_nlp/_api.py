@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from ._profile import Report
@@ -58,13 +58,6 @@ def classify_many(texts: Iterable[str], n_jobs: int = 1) -> list[Report]:
     [('media',), ()]
     """
     return default_model().classify_many(texts, n_jobs=n_jobs)
-
-
-def train(data, *, labels: Sequence[str] | None = None, seed: int = 0, **options):
-    """Train a :class:`Model` on labelled sentences; see :func:`archday_nlp._train.train`."""
-    from ._train import train as _train
-
-    return _train(data, labels=labels, seed=seed, **options)
 
 
 def load_model(directory):

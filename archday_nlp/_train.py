@@ -70,6 +70,8 @@ def train(
     >>> model = archday_nlp.train(rows, min_examples=3, folds=3)
     >>> model.labels
     ('sms',)
+    >>> model.classify("向居民群发短信。").profile.present
+    ('sms',)
     """
     settings = settings or FeatureSettings()
     examples = read_examples(data, format=format)
