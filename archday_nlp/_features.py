@@ -26,7 +26,7 @@ _tokenizer_lock = threading.Lock()
 class FeatureSettings:
     """How a sentence becomes tokens; saved with the model."""
 
-    word_ngrams: tuple[int, int] = (1, 2)
+    word_ngrams: tuple[int, int] = (1, 1)
     char_ngrams: tuple[int, int] = (1, 3)
     sublinear_tf: bool = True
     min_df: int = 2

@@ -29,7 +29,7 @@ def train(
     format: str | None = None,
     min_examples: int = 5,
     folds: int = 5,
-    C: float = 30.0,
+    C: float = 100.0,
     settings: FeatureSettings | None = None,
 ) -> Model:
     """Train a model on labelled sentences.

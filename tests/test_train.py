@@ -38,7 +38,7 @@ def test_a_users_label_is_carried_everywhere(with_contest, tmp_path):
 
 
 def test_label_order_can_be_given(with_contest):
-    with pytest.raises(DataError, match=r"label 'exhibition' \(first at <data>:\d+\) is not in labels=\['contest', 'sms'\]"):
+    with pytest.raises(DataError, match=r"label '(exhibition|leafleting|open_access|training|media)' \(first at <data>:\d+\) is not in labels=\['contest', 'sms'\]"):
         archday_nlp.train(with_contest, labels=["contest", "sms"])
     only = [r for r in with_contest if set(r["labels"]) <= {"contest", "sms"}]
     assert archday_nlp.train(only, labels=["contest", "sms"]).labels == ("contest", "sms")
@@ -63,7 +63,7 @@ def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
     training = [e for e in examples if e.split == "train"]
     settings = archday_nlp._features.FeatureSettings()
     tokens = [analyze(e.text, settings) for e in training]
-    pipeline = fit_pipeline(tokens, label_matrix(training, LABELS), settings, C=30.0, seed=0)
+    pipeline = fit_pipeline(tokens, label_matrix(training, LABELS), settings, C=100.0, seed=0)
     model = from_pipeline(pipeline, LABELS, [0.5] * len(LABELS), settings, info={})
     texts = [s["text"] for s in corpus_sentences]
     expected = label_probabilities(pipeline, [analyze(t, settings) for t in texts])
