@@ -1,6 +1,7 @@
 """Precision, recall and F1: per label, macro, micro, and per report."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -104,6 +105,9 @@ def evaluate_examples(model, examples) -> Evaluation:
     """Tag the examples' sentences with ``model`` and score them against their labels."""
     from ._io import label_matrix
 
+    unknown = sorted({label for e in examples for label in e.labels} - set(model.labels))
+    if unknown:
+        warnings.warn(f"labels that the model does not know are not scored: {unknown}", stacklevel=3)
     scores = model.scores([e.text for e in examples])
     gold = label_matrix(examples, model.labels)
     groups = [e.group for e in examples]

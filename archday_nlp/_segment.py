@@ -36,14 +36,15 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
     """Offsets in ``text[begin:end]`` (one line) after which a sentence ends."""
     cuts = []
     expected: list[tuple[str, bool]] = []  # closers awaited, and whether a colon introduced the quote
+    next_closer: dict[str, int] = {}  # closer -> its next position on the line (-1: none), so each line is searched once
     i = begin
     while i < end:
         ch = text[i]
         if expected and ch == expected[-1][0]:
             _, after_colon = expected.pop()
             ends = not expected and after_colon and text[i - 1] in _TERMINATORS
-        elif ch in _PAIRS and text.find(_PAIRS[ch], i + 1, end) != -1:
-            expected.append((_PAIRS[ch], text[begin:i].rstrip()[-1:] in (":", "\uff1a")))
+        elif ch in _PAIRS and _closes_later(text, i, end, _PAIRS[ch], next_closer):
+            expected.append((_PAIRS[ch], _after_colon(text, begin, i)))
             ends = False
         else:
             ends = not expected and ch in _TERMINATORS and not _is_glued(text, i, begin, end)
@@ -53,6 +54,21 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
                 i += 1
             cuts.append(i)
     return cuts
+
+
+def _closes_later(text: str, i: int, end: int, closer: str, next_closer: dict[str, int]) -> bool:
+    position = next_closer.get(closer)
+    if position is None or (position != -1 and position <= i):
+        position = next_closer[closer] = text.find(closer, i + 1, end)
+    return position != -1
+
+
+def _after_colon(text: str, begin: int, i: int) -> bool:
+    """True when the last non-blank character before ``i`` on the line is a colon."""
+    i -= 1
+    while i >= begin and text[i].isspace():
+        i -= 1
+    return i >= begin and text[i] in (":", "\uff1a")
 
 
 def _is_glued(text: str, i: int, begin: int, end: int) -> bool:

@@ -106,3 +106,12 @@ def test_a_single_label_model(small_rows):
     model = archday_nlp.train(rows)
     assert model.labels == ("sms",)
     assert model.classify("通过短信平台群发短信两千余条。").sentences[0].labels == ("sms",)
+
+
+def test_evaluating_labels_the_model_does_not_know_warns(tmp_path):
+    data = tmp_path / "eval.jsonl"
+    data.write_text('{"text": "组织征文比赛。", "labels": ["contest"]}\n{"text": "举办图片展。", "labels": ["exhibition"]}\n', encoding="utf-8")
+    model = load_model(archday_nlp.DEFAULT_MODEL)
+    with pytest.warns(UserWarning, match=r"labels that the model does not know are not scored: \['contest'\]"):
+        evaluation = model.evaluate(data)
+    assert evaluation.per_label["exhibition"].support == 1
