@@ -25,3 +25,17 @@ def small_rows(corpus_sentences) -> list[dict]:
 
     rows = [{"text": s["text"], "labels": s["labels"]} for s in corpus_sentences if s["split"] == "train"]
     return random.Random(7).sample(rows, len(rows) // 4)
+
+
+@pytest.fixture(scope="session")
+def with_contest(small_rows) -> list[dict]:
+    """The small set plus a label of the user's own: essay contests."""
+    contest = [
+        "组织开展“我与档案”征文比赛,共收到作品86篇。",
+        "举办档案故事征文活动,评出一等奖3名。",
+        "面向全县中小学生开展“家庭档案”主题征文。",
+        "征文比赛共收到来稿一百二十余篇。",
+        "开展“档案里的家乡”征文活动,征集作品40余篇。",
+        "社区组织居民参加“我家的老物件”征文。",
+    ]
+    return small_rows + [{"text": t, "labels": ["contest"]} for t in contest]

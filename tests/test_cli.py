@@ -32,8 +32,8 @@ def test_classify_a_missing_file_is_an_error(capsys, tmp_path):
     assert "archday-nlp: error:" in capsys.readouterr().err
 
 
-def test_train_from_doccano_with_a_new_label_then_evaluate(tmp_path, small_rows, capsys):
-    rows = small_rows + [{"text": f"组织开展第{i}届档案征文比赛,收到来稿{i}0篇。", "labels": ["contest"]} for i in range(1, 7)]
+def test_train_from_doccano_with_a_new_label_then_evaluate(tmp_path, with_contest, capsys):
+    rows = with_contest
     data = tmp_path / "doccano.jsonl"
     data.write_text("\n".join(json.dumps({"id": i, "text": r["text"], "label": r["labels"]}, ensure_ascii=False)
                               for i, r in enumerate(rows)), encoding="utf-8")
@@ -59,3 +59,20 @@ def test_validate_prints_the_counts_table():
     assert done.returncode == 0, done.stdout
     assert done.stdout.startswith("| what | train | test | all |")
     assert "PROBLEM" not in done.stdout
+
+
+@pytest.mark.parametrize("minimal", [False, True])
+def test_train_from_label_studio_with_a_new_label(tmp_path, with_contest, capsys, minimal):
+    rows = with_contest
+    if minimal:
+        tasks = [{"id": i, "text": r["text"], "activity": {"choices": r["labels"]}, "annotator": 1} for i, r in enumerate(rows)]
+    else:
+        tasks = [{"id": i, "data": {"text": r["text"]}, "annotations": [{"result": [
+            {"from_name": "activity", "to_name": "text", "type": "choices", "value": {"choices": r["labels"]}}]}]}
+            for i, r in enumerate(rows)]
+    data = tmp_path / "export.json"
+    data.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert main(["train", str(data), "--out", str(tmp_path / "m")]) == 0
+    model = load_model(tmp_path / "m")
+    assert model.labels == ("exhibition", "leafleting", "sms", "open_access", "training", "media", "contest")
+    assert model.classify("学校开展“档案伴我成长”征文比赛,收到作品60余篇。").profile.present == ("contest",)

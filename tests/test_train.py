@@ -11,20 +11,6 @@ from archday_nlp._train import fit_pipeline, from_pipeline, label_probabilities
 from conftest import CORPUS, ROOT
 
 
-@pytest.fixture(scope="module")
-def with_contest(small_rows):
-    """The small set plus a label of the user's own: essay contests."""
-    contest = [
-        "组织开展“我与档案”征文比赛,共收到作品86篇。",
-        "举办档案故事征文活动,评出一等奖3名。",
-        "面向全县中小学生开展“家庭档案”主题征文。",
-        "征文比赛共收到来稿一百二十余篇。",
-        "开展“档案里的家乡”征文活动,征集作品40余篇。",
-        "社区组织居民参加“我家的老物件”征文。",
-    ]
-    return small_rows + [{"text": t, "labels": ["contest"]} for t in contest]
-
-
 def test_a_users_label_is_carried_everywhere(with_contest, tmp_path):
     model = archday_nlp.train(with_contest)
     assert model.labels == (*LABELS, "contest")
