@@ -17,6 +17,7 @@ from ._labels import LABELS
 from ._model import Model
 from ._version import __version__
 
+SOLVER = "liblinear"
 #: Candidate decision thresholds tried for each label.
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
@@ -100,7 +101,7 @@ def train(
             "seed": seed,
             "C": C,
             "folds": folds,
-            "solver": "liblinear",
+            "solver": SOLVER,
         },
         "evaluation": {
             "cross_validation": cv.to_dict(),
@@ -128,7 +129,7 @@ def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: Featur
                     dtype=np.float64,
                 ),
             ),
-            ("clf", OneVsRestClassifier(LogisticRegression(C=C, solver="liblinear", random_state=seed))),
+            ("clf", OneVsRestClassifier(LogisticRegression(C=C, solver=SOLVER, random_state=seed))),
         ]
     ).fit(tokens, gold if gold.shape[1] > 1 else gold.ravel())
 

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,9 @@ def with_contest(small_rows) -> list[dict]:
         "社区组织居民参加“我家的老物件”征文。",
     ]
     return small_rows + [{"text": t, "labels": ["contest"]} for t in contest]
+
+
+def run_python(code: str) -> tuple[str, str]:
+    """Run ``code`` in a new interpreter; return what it printed to stdout and stderr."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout, done.stderr

@@ -1,12 +1,11 @@
 import dataclasses
 import json
-import subprocess
-import sys
 
 import pytest
 
 import archday_nlp
 from archday_nlp import LABELS, classify, classify_many
+from conftest import run_python
 
 # The guideline's own examples (shared/ANNOTATION.md), with their tags.
 GUIDELINE_EXAMPLES = [
@@ -37,8 +36,7 @@ def test_public_names_are_pinned():
 
 def test_import_is_silent_and_loads_nothing_heavy():
     code = "import sys, archday_nlp; print(sorted(m for m in ('numpy', 'jieba', 'sklearn', 'scipy') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert (done.stdout, done.stderr) == ("[]\n", "")
+    assert run_python(code) == ("[]\n", "")
 
 
 def test_classifying_needs_no_scikit_learn_and_prints_nothing():
@@ -47,8 +45,7 @@ def test_classifying_needs_no_scikit_learn_and_prints_nothing():
         "import archday_nlp\n"
         "print(archday_nlp.classify('通过移动公司群发档案日短信8000余条。').profile.present)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert (done.stdout, done.stderr) == ("('sms',)\n", "")
+    assert run_python(code) == ("('sms',)\n", "")
 
 
 @pytest.mark.parametrize(("sentence", "tags"), GUIDELINE_EXAMPLES)

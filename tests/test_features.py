@@ -1,9 +1,7 @@
-import subprocess
-import sys
-
 import numpy as np
 
 from archday_nlp._features import FeatureSettings, analyze, normalize, tfidf
+from conftest import run_python
 
 
 def test_normalize_folds_width_case_and_numbers():
@@ -33,5 +31,4 @@ def test_jieba_is_private_and_quiet():
         "archday_nlp.classify('举办图片展。')\n"
         "print(jieba.dt.initialized)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert (done.stdout, done.stderr) == ("False\n", "")
+    assert run_python(code) == ("False\n", "")
