@@ -124,14 +124,14 @@ def _read_weights(directory: Path, files) -> dict[str, np.ndarray]:
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """An ``.npz`` with fixed timestamps, so the same arrays give the same bytes."""
+    """An ``.npz`` with fixed timestamps and no compression, so the same arrays give the same
+    bytes whatever the clock or the zlib version."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in sorted(arrays):
             array = io.BytesIO()
             np.lib.format.write_array(array, np.ascontiguousarray(arrays[name]), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             archive.writestr(info, array.getvalue())
     return buffer.getvalue()
