@@ -73,7 +73,7 @@ def score_tags(labels: Sequence[str], gold: np.ndarray, predicted: np.ndarray, g
     """Compare boolean tag matrices (sentences × labels); ``groups`` names each sentence's report."""
     gold = np.asarray(gold, dtype=bool)
     predicted = np.asarray(predicted, dtype=bool)
-    per_label = {label: _scores(gold[:, j], predicted[:, j]) for j, label in enumerate(labels)}
+    per_label = {label: score_predictions(gold[:, j], predicted[:, j]) for j, label in enumerate(labels)}
     macro = Scores(
         precision=_mean(s.precision for s in per_label.values()),
         recall=_mean(s.recall for s in per_label.values()),
@@ -90,11 +90,11 @@ def score_tags(labels: Sequence[str], gold: np.ndarray, predicted: np.ndarray, g
         predicted_reports = np.zeros_like(gold_reports)
         np.logical_or.at(gold_reports, index, gold)
         np.logical_or.at(predicted_reports, index, predicted)
-        report = _scores(gold_reports.ravel(), predicted_reports.ravel())
+        report = score_predictions(gold_reports.ravel(), predicted_reports.ravel())
     return Evaluation(
         per_label=per_label,
         macro=macro,
-        micro=_scores(gold.ravel(), predicted.ravel()),
+        micro=score_predictions(gold.ravel(), predicted.ravel()),
         report=report,
         n_sentences=len(gold),
         n_reports=n_reports,
@@ -108,13 +108,18 @@ def evaluate_examples(model, examples) -> Evaluation:
     unknown = sorted({label for e in examples for label in e.labels} - set(model.labels))
     if unknown:
         warnings.warn(f"labels that the model does not know are not scored: {unknown}", stacklevel=3)
-    scores = model.scores([e.text for e in examples])
+    probabilities = model.scores([e.text for e in examples])
     gold = label_matrix(examples, model.labels)
-    groups = [e.group for e in examples]
-    return score_tags(model.labels, gold, model.tags(scores), groups if any(e.report for e in examples) else None)
+    return score_tags(model.labels, gold, model.tags(probabilities), report_groups(examples))
 
 
-def _scores(gold: np.ndarray, predicted: np.ndarray) -> Scores:
+def report_groups(examples) -> list[str] | None:
+    """Each example's report, for the report-level figure; ``None`` when the data has no reports."""
+    return [e.group for e in examples] if any(e.report for e in examples) else None
+
+
+def score_predictions(gold: np.ndarray, predicted: np.ndarray) -> Scores:
+    """Precision, recall, F1 and support of boolean predictions against boolean gold."""
     tp = int(np.sum(gold & predicted))
     n_predicted = int(predicted.sum())
     n_gold = int(gold.sum())

@@ -11,7 +11,7 @@ class FrozenMap(Mapping):
     __slots__ = ("_data",)
 
     def __init__(self, data: Mapping):
-        object.__setattr__(self, "_data", dict(data))
+        self._data = dict(data)
 
     def __getitem__(self, key):
         return self._data[key]
@@ -24,12 +24,6 @@ class FrozenMap(Mapping):
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"
-
-    def __getstate__(self):
-        return self._data
-
-    def __setstate__(self, data):
-        object.__setattr__(self, "_data", data)
 
 
 @dataclass(frozen=True)

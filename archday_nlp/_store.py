@@ -77,7 +77,7 @@ def load(directory) -> Model:
         )
     if manifest.get("checksum") != _checksum({k: v for k, v in manifest.items() if k != "checksum"}):
         raise ModelFormatError("changed after it was saved (checksum mismatch)", path=manifest_path)
-    arrays = _read_weights(directory, manifest["files"])
+    arrays = _read_weights(directory, manifest.get("files"))
     try:
         model = Model(
             labels=manifest["labels"],

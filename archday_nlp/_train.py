@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._errors import DataError
-from ._evaluate import evaluate_examples, score_tags
+from ._evaluate import evaluate_examples, report_groups, score_predictions, score_tags
 from ._features import FeatureSettings, analyze
 from ._io import Example, label_matrix, read_examples
 from ._labels import LABELS
@@ -88,7 +88,7 @@ def train(
     out_of_fold = _cross_validate(tokens, gold, groups, settings, C, seed, folds)
     thresholds = [_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(len(labels))]
     pipeline = fit_pipeline(tokens, gold, settings, C, seed)
-    cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), groups if any(e.report for e in training) else None)
+    cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), report_groups(training))
 
     model = from_pipeline(pipeline, labels, thresholds, settings, info={})
     model.info = {
@@ -203,24 +203,18 @@ def _cross_validate(tokens, gold, groups, settings, C, seed, folds) -> np.ndarra
     if n_groups < 2:
         raise DataError("cross-validation needs at least two reports or sentences")
     splitter = GroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
-    scores = np.zeros(gold.shape, dtype=np.float64)
+    out_of_fold = np.zeros(gold.shape, dtype=np.float64)
     for fit_rows, val_rows in splitter.split(tokens, groups=groups):
         with warnings.catch_warnings():
             # A rare label can miss from a fold; its column then predicts a constant, which is right.
             warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
             pipeline = fit_pipeline([tokens[i] for i in fit_rows], gold[fit_rows], settings, C, seed)
-        scores[val_rows] = label_probabilities(pipeline, [tokens[i] for i in val_rows])
-    return scores
+        out_of_fold[val_rows] = label_probabilities(pipeline, [tokens[i] for i in val_rows])
+    return out_of_fold
 
 
-def _best_threshold(gold: np.ndarray, scores: np.ndarray) -> float:
+def _best_threshold(gold: np.ndarray, probabilities: np.ndarray) -> float:
     """The threshold with the best F1; among ties, the middle one."""
-    f1 = np.array([_f1(gold, scores >= t) for t in THRESHOLDS])
+    f1 = np.array([score_predictions(gold, probabilities >= t).f1 for t in THRESHOLDS])
     best = np.flatnonzero(f1 >= f1.max() - 1e-12)
     return float(THRESHOLDS[best[len(best) // 2]])
-
-
-def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    tp = np.sum(gold & predicted)
-    total = gold.sum() + predicted.sum()
-    return 2 * tp / total if total else 0.0

@@ -166,3 +166,9 @@ def test_joblib_export_is_opt_in_and_separate(model, tmp_path):
     shutil.copy(tmp_path / "model.joblib", tmp_path / "m.joblib")
     with pytest.raises(ModelFormatError, match="no such model directory"):
         load_model(tmp_path / "m.joblib")
+
+
+def test_a_manifest_without_files_is_refused(saved):
+    rewrite_manifest(saved, lambda m: m.pop("files"))
+    with pytest.raises(ModelFormatError, match=rf"{MANIFEST}: manifest must list exactly one weights file"):
+        load_model(saved)
