@@ -1,50 +1,97 @@
 """Cut a report into sentences, and a document into reports.
 
-Sentences end after 。!?; (full or half width) and at line breaks, taking
-any closing quotes or brackets that follow.  A terminator does not end a
-sentence inside a 《》“”「」『』 pair that closes on the same line (but a
-quotation introduced by a colon, :“……。”, ends its sentence when it
-closes on a terminator), nor in a
-date such as 6。9 (a 。 between two digits), nor an ASCII ``?!;`` glued to a
-web address.  Offsets are into the original text and never include the
-white space around a sentence.
+A sentence ends after 。!? (full or half width), taking any closing quotes
+or brackets that follow; ；and ; join clauses, they do not end sentences.
+A terminator does not end a sentence inside a 《》“”「」『』 pair that
+closes later in the paragraph, nor in a date such as 6。9 (a 。 between two
+digits), nor an ASCII ``?!`` glued to a web address.  A quotation that ends
+on a terminator ends its sentence when it opened the sentence or followed a
+colon: “……。”他说。 and :“……。” both end at the closing quote, while
+以“档案,让生活更美好!”为主题 does not.
+
+A line break ends a sentence, except a hard wrap: a prose line of at least
+:data:`WRAP_MIN` characters whose unfinished last sentence holds a clause mark
+(，、；), that ends without a terminator, colon or semicolon, and that is
+followed directly by an unindented line that starts no heading or list item; headings, list items, titles and captions stay their own sentences.
+Offsets are into the original text and never include the white space around
+a sentence.
 """
 from __future__ import annotations
 
 import re
 
-_TERMINATORS = frozenset("。\uff01\uff1f\uff1b!?;")  # 。！？； and their half-width forms
+_TERMINATORS = frozenset("。\uff01\uff1f!?")  # 。！？ and their half-width forms
 _CLOSERS = frozenset("”’」』》】)\uff09\"'")
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』"}
+_QUOTES = frozenset("“「『")
 _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
+#: The shortest line that a hard wrap can continue.
+WRAP_MIN = 20
+_CLAUSE_MARK = re.compile(r"[，,、；;]")
+_LINE_END = _TERMINATORS | _CLOSERS | frozenset("；;：:")
+_HEADING = re.compile(
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十\d０-９]+[)）]|[\d０-９]+[、.．)）](?![\d０-９])"
+    r"|[①-⑳]|第[一二三四五六七八九十百\d]+[章节部条篇]|篇[一二三四五六七八九十\d０-９]|图为|[-—·•●◆■□★※])"
+)
+#: What a continuation line cannot start with: an indent (a new paragraph), a heading, a bracket.
+_CONTINUES_NOT = re.compile(rf"[ \t\u3000]|{_HEADING.pattern}|[(（【\[]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences in ``text``."""
     spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        start = line.start()
-        for cut in _cuts(text, line.start(), line.end()):
+    for begin, end in _paragraphs(text):
+        start = begin
+        for cut in _cuts(text, begin, end):
             _add_stripped(text, start, cut, spans)
             start = cut
-        _add_stripped(text, start, line.end(), spans)
+        _add_stripped(text, start, end, spans)
     return spans
 
 
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Runs of lines that a hard wrap joins, as ``(begin, end)`` offsets."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    runs: list[tuple[int, int]] = []
+    for k, (begin, end) in enumerate(lines):
+        if runs and _wraps(text, lines[k - 1], (begin, end)):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((begin, end))
+    return runs
+
+
+def _wraps(text: str, line: tuple[int, int], following: tuple[int, int]) -> bool:
+    """True when ``line`` is prose broken mid-sentence that ``following`` continues."""
+    content = text[line[0] : line[1]].rstrip()
+    between = text[line[1] : following[0]]
+    if (
+        len(content.strip()) < WRAP_MIN
+        or content[-1] in _LINE_END
+        or between not in ("\n", "\r\n", "\r")
+        or _HEADING.match(content)
+        or _CONTINUES_NOT.match(text, following[0])
+    ):
+        return False
+    cuts = _cuts(text, line[0], line[0] + len(content))
+    return _CLAUSE_MARK.search(text, cuts[-1] if cuts else line[0], line[0] + len(content)) is not None
+
+
 def _cuts(text: str, begin: int, end: int) -> list[int]:
-    """Offsets in ``text[begin:end]`` (one line) after which a sentence ends."""
+    """Offsets in ``text[begin:end]`` (one paragraph) after which a sentence ends."""
     cuts = []
-    expected: list[tuple[str, bool]] = []  # closers awaited, and whether a colon introduced the quote
-    next_closer: dict[str, int] = {}  # closer -> its next position on the line (-1: none), so each line is searched once
+    expected: list[tuple[str, bool]] = []  # closers awaited, and whether the quote may end its sentence
+    next_closer: dict[str, int] = {}  # closer -> its next position (-1: none), so each paragraph is searched once
+    sentence_start = begin
     i = begin
     while i < end:
         ch = text[i]
         if expected and ch == expected[-1][0]:
-            _, after_colon = expected.pop()
-            ends = not expected and after_colon and text[i - 1] in _TERMINATORS
+            _, may_end = expected.pop()
+            ends = not expected and may_end and text[i - 1] in _TERMINATORS
         elif ch in _PAIRS and _closes_later(text, i, end, _PAIRS[ch], next_closer):
-            expected.append((_PAIRS[ch], _after_colon(text, begin, i)))
+            expected.append((_PAIRS[ch], ch in _QUOTES and _opens_sentence(text, sentence_start, i)))
             ends = False
         else:
             ends = not expected and ch in _TERMINATORS and not _is_glued(text, i, begin, end)
@@ -53,6 +100,7 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
             while i < end and (text[i] in _TERMINATORS or text[i] in _CLOSERS):
                 i += 1
             cuts.append(i)
+            sentence_start = i
     return cuts
 
 
@@ -63,12 +111,10 @@ def _closes_later(text: str, i: int, end: int, closer: str, next_closer: dict[st
     return position != -1
 
 
-def _after_colon(text: str, begin: int, i: int) -> bool:
-    """True when the last non-blank character before ``i`` on the line is a colon."""
-    i -= 1
-    while i >= begin and text[i].isspace():
-        i -= 1
-    return i >= begin and text[i] in (":", "\uff1a")
+def _opens_sentence(text: str, sentence_start: int, i: int) -> bool:
+    """True when only white space precedes ``i`` in its sentence, or a colon does."""
+    before = text[sentence_start:i].rstrip()
+    return not before or before[-1] in (":", "\uff1a")
 
 
 def _is_glued(text: str, i: int, begin: int, end: int) -> bool:
@@ -76,7 +122,7 @@ def _is_glued(text: str, i: int, begin: int, end: int) -> bool:
     after = text[i + 1] if i + 1 < end else ""
     if text[i] == "。":
         return i > begin and text[i - 1].isdigit() and after.isdigit()
-    if text[i] in "?!;":
+    if text[i] in "?!":
         return bool(after) and _URL_CHARS.match(after) is not None
     return False
 
@@ -87,8 +133,6 @@ def _add_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]])
     if stripped:
         offset = start + len(piece) - len(piece.lstrip())
         spans.append((offset, offset + len(stripped)))
-
-
 _NUMBER = r"[0-9\uff10-\uff19一二三四五六七八九十]{1,3}"
 _REPORT_TITLE = re.compile(
     rf"^[ \t\u3000]*(?:\S[^\n]*?[ \t\u3000]*篇[ \t]*{_NUMBER}|篇[ \t]*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\n]*)?)[ \t\u3000]*$",

@@ -11,9 +11,42 @@ def pieces(text):
 def test_splits_on_full_and_half_width_terminators_and_line_breaks():
     text = "发放资料。接待群众\uff01有奖问答\uff1f一是办展\uff1b二是培训;三是直播!好吗?\n一、领导重视\n  (一)开展讲座  "
     assert pieces(text) == [
-        "发放资料。", "接待群众\uff01", "有奖问答\uff1f", "一是办展\uff1b", "二是培训;", "三是直播!", "好吗?",
+        "发放资料。", "接待群众\uff01", "有奖问答\uff1f", "一是办展\uff1b二是培训;三是直播!", "好吗?",
         "一、领导重视", "(一)开展讲座",
     ]
+
+
+def test_quotations_that_end_on_a_terminator_end_their_sentence():
+    assert pieces("“这张照片我家也有一张。”王大爷说。“能查到我父亲的档案吗?”“几点开门?”") == [
+        "“这张照片我家也有一张。”", "王大爷说。", "“能查到我父亲的档案吗?”", "“几点开门?”",
+    ]
+    assert pieces("以“档案,让生活更美好!”为主题发放资料。") == ["以“档案,让生活更美好!”为主题发放资料。"]
+    assert pieces("发放《档案是什么?》手册。群众说好。") == ["发放《档案是什么?》手册。", "群众说好。"]
+
+
+def test_a_hard_wrapped_line_continues_its_sentence():
+    text = "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。\n二、主要做法\n图为志愿者向群众讲解档案知识，现场气氛热烈\n6月9日，举办展览。"
+    assert pieces(text) == [
+        "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。",
+        "二、主要做法",
+        "图为志愿者向群众讲解档案知识，现场气氛热烈",
+        "6月9日，举办展览。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于开展2021年国际档案日宣传活动的情况总结\n6月9日，我局在广场发放资料。",  # a title: no clause mark
+        "我局在广场发放资料，接待群众三百余人次\n\u3000\u3000同时在网站发布消息。",  # the next line is indented
+        "我局在广场发放资料，主要做了以下几件事：\n举办展览。",  # a colon introduces what follows
+        "为增强群众的档案意识，我局开展了以下活动\n一、举办展览。",  # a heading follows
+        "本次活动覆盖面广，群众参与热情高。出处 http://example.com/a.html\n活动照片略。",  # the last sentence has no clause mark
+        "我局在广场发放资料，接待群众三百余人次\n\n同时在网站发布消息。",  # a blank line
+    ],
+)
+def test_lines_that_are_not_hard_wraps_end_their_sentence(text):
+    assert "\n" not in "".join(pieces(text))
 
 
 def test_offsets_slice_back_and_exclude_white_space():
@@ -47,10 +80,7 @@ def test_unclosed_quote_does_not_swallow_the_line():
 
 
 def test_terminators_in_web_addresses_do_not_split():
-    assert pieces("出处 http://www.example.com/a.php?id=3&p=1;下一句。") == [
-        "出处 http://www.example.com/a.php?id=3&p=1;",
-        "下一句。",
-    ]
+    assert pieces("出处 http://www.example.com/a.php?id=3 下一句。") == ["出处 http://www.example.com/a.php?id=3 下一句。"]
 
 
 def test_closing_marks_and_repeated_terminators_stay_with_the_sentence():
