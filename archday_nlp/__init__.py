@@ -31,7 +31,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # These need numpy and scipy: imported when asked for, so that `import archday_nlp` stays instant.
+    # These need numpy: imported when asked for, so that `import archday_nlp` stays instant.
     if name == "Model":
         from ._model import Model
 

@@ -1,101 +1,221 @@
-"""Sentence → tokens → TF-IDF rows, computed with numpy and scipy alone.
+"""Sentence → normalized text → documents (the sentence and its pieces) → tokens → TF-IDF.
 
-Training fits scikit-learn's ``TfidfVectorizer`` on the same tokens; this module
-repeats its arithmetic (raw counts, optional ``1 + log(tf)``, times idf, rows
-scaled to unit length) so that a saved model serves without scikit-learn.
+Training fits scikit-learn's ``TfidfVectorizer`` on the tokens of :func:`tokens`;
+:class:`Vectorizer` repeats its arithmetic (raw counts, optional ``1 + log(tf)``,
+times idf, rows scaled to unit length) with numpy alone, looking character
+n-grams up as integer keys in one sorted array instead of token by token, so
+that a saved model serves fast and without scikit-learn.
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 _DIGITS = re.compile(r"\d+")
-_tokenizer = None
-_tokenizer_lock = threading.Lock()
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+#: A pinyin gloss printed after a character, as in 學(xué)習(xí): at least one tone mark.
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[1-5]?\)")
+#: Pieces are cut after these (full-width forms are folded to them first).
+_CLAUSE = re.compile(r"[^,;:]*[,;:]+|[^,;:]+")
+_BITS = 21  # every code point fits in 21 bits, so up to three characters make one 63-bit key
+_tools = None
+_tools_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class FeatureSettings:
-    """How a sentence becomes tokens; saved with the model."""
+    """How a sentence becomes tokens; saved with the model.
+
+    ``piece_size``: a sentence longer than this many characters is also scored
+    in clause-sized pieces of at most this size, and each label takes its
+    highest score; ``None`` scores whole sentences only.
+    """
 
     word_ngrams: tuple[int, int] = (1, 1)
     char_ngrams: tuple[int, int] = (1, 3)
     sublinear_tf: bool = True
     min_df: int = 2
+    piece_size: int | None = 45
+
+    def __post_init__(self):
+        if not 1 <= self.char_ngrams[0] <= self.char_ngrams[1] <= 3:
+            raise ValueError(f"char_ngrams must lie within (1, 3), got {self.char_ngrams}")
+        if self.piece_size is not None and self.piece_size < 1:
+            raise ValueError(f"piece_size must be a positive number of characters or None, got {self.piece_size}")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping) -> FeatureSettings:
+        """Read saved settings; a model saved before pieces existed scores whole sentences."""
         return cls(
             word_ngrams=tuple(data["word_ngrams"]),
             char_ngrams=tuple(data["char_ngrams"]),
             sublinear_tf=bool(data["sublinear_tf"]),
             min_df=int(data["min_df"]),
+            piece_size=data.get("piece_size"),
         )
 
 
 def normalize(text: str) -> str:
-    """Fold full-width forms and case, and write every number as ``0``.
+    """One form for every way of writing the same sentence.
 
-    >>> normalize("发放资料300余份,接待ABC")
-    '发放资料0余份,接待abc'
+    Full-width forms are folded (NFKC), letters lowered, traditional characters
+    converted to simplified (OpenCC), inline pinyin glosses dropped, and every
+    number written ``0``.
+
+    >>> normalize("發放資料３００余份,學(xué)習(xí)ABC")
+    '发放资料0余份,学习abc'
     """
-    return _DIGITS.sub("0", unicodedata.normalize("NFKC", text).lower())
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _PINYIN_GLOSS.sub("", _converter().convert(text))
+    return _DIGITS.sub("0", text.replace("\x00", ""))
+
+
+def pieces(text: str, size: int | None) -> list[str]:
+    """Clause-sized pieces of a normalized sentence longer than ``size``: cut after , ; :
+    and packed, in order, into pieces of at most ``size`` characters (a longer
+    clause stays whole). A sentence that yields fewer than two pieces gives none.
+
+    >>> pieces("在广场发放资料0余份,接待群众0人次;同时举办图片展,展出照片0幅。", 20)
+    ['在广场发放资料0余份,接待群众0人次;', '同时举办图片展,展出照片0幅。']
+    """
+    if size is None or len(text) <= size:
+        return []
+    packed: list[str] = []
+    for clause in _CLAUSE.findall(text):
+        if packed and len(packed[-1]) + len(clause) <= size:
+            packed[-1] += clause
+        else:
+            packed.append(clause)
+    return packed if len(packed) > 1 else []
+
+
+def documents(sentences: Sequence[str], settings: FeatureSettings) -> tuple[list[str], np.ndarray]:
+    """The normalized texts to score: each sentence, then its pieces; and the sentence each belongs to."""
+    docs: list[str] = []
+    owner: list[int] = []
+    for i, sentence in enumerate(sentences):
+        text = normalize(sentence)
+        parts = [text, *pieces(text, settings.piece_size)]
+        docs.extend(parts)
+        owner.extend([i] * len(parts))
+    return docs, np.asarray(owner, dtype=np.intp)
 
 
 def words(text: str) -> list[str]:
-    """Cut normalized text into words with a private, quiet jieba tokenizer."""
-    return [w for w in _jieba().lcut(text, HMM=False) if not w.isspace()]
+    """Cut normalized text into words with a private jieba-rs segmenter (jieba's dictionary, HMM off)."""
+    return [w for w in _segmenter().cut(text, False) if not w.isspace()]
+
+
+def tokens(text: str, settings: FeatureSettings) -> list[str]:
+    """The tokens of one normalized document: word n-grams (``w:``) and character n-grams (``c:``)."""
+    found = _ngrams(words(text), settings.word_ngrams, "w:", " ")
+    found += _ngrams(list(_compact(text)), settings.char_ngrams, "c:", "")
+    return found
 
 
 def analyze(text: str, settings: FeatureSettings) -> list[str]:
-    """The tokens of one sentence: word n-grams (``w:``) and character n-grams (``c:``)."""
-    text = normalize(text)
-    tokens = _ngrams(words(text), settings.word_ngrams, "w:", " ")
-    tokens += _ngrams(list("".join(text.split())), settings.char_ngrams, "c:", "")
-    return tokens
+    """:func:`tokens` of a raw sentence, normalized first."""
+    return tokens(normalize(text), settings)
 
 
-def tfidf(
-    token_lists: Iterable[Sequence[str]],
-    vocabulary: Mapping[str, int],
-    idf: np.ndarray,
-    sublinear_tf: bool,
-) -> sp.csr_matrix:
-    """TF-IDF rows for tokenized sentences, as scikit-learn's ``TfidfVectorizer`` computes them."""
-    indptr, indices, counts = [0], [], []
-    for tokens in token_lists:
-        row = Counter(vocabulary[t] for t in tokens if t in vocabulary)
-        indices.extend(row.keys())
-        counts.extend(row.values())
-        indptr.append(len(indices))
-    matrix = sp.csr_matrix(
-        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-        shape=(len(indptr) - 1, len(idf)),
-    )
-    matrix.sort_indices()
-    if sublinear_tf:
-        np.log(matrix.data, out=matrix.data)
-        matrix.data += 1
-    matrix.data *= idf[matrix.indices]
-    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    lengths[lengths == 0] = 1.0
-    matrix.data /= np.repeat(lengths, np.diff(matrix.indptr))
-    return matrix
+class Vectorizer:
+    """TF-IDF rows for normalized documents, as scikit-learn's ``TfidfVectorizer`` computes them.
+
+    Words are looked up in a dictionary; character n-grams become integer keys
+    (code points packed 21 bits apart) found in one sorted array with
+    :func:`numpy.searchsorted`.
+    """
+
+    def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, settings: FeatureSettings):
+        self.settings = settings
+        self.idf = idf
+        self.n_features = len(vocabulary)
+        self._words: dict[str, int] = {}
+        keys, columns = [], []
+        for column, token in enumerate(vocabulary):
+            if token.startswith("w:"):
+                self._words[token[2:]] = column
+            elif token.startswith("c:") and settings.char_ngrams[0] <= len(token) - 2 <= settings.char_ngrams[1]:
+                keys.append(_key(token[2:]))
+                columns.append(column)
+        order = np.argsort(np.asarray(keys, dtype=np.uint64), kind="stable")
+        self._char_keys = np.asarray(keys, dtype=np.uint64)[order]
+        self._char_columns = np.asarray(columns, dtype=np.int64)[order]
+
+    def transform(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse rows as ``(row, column, value)`` arrays, sorted by row then column."""
+        word_rows, word_columns = self._word_hits(docs)
+        char_rows, char_columns = self._char_hits(docs)
+        rows = np.concatenate([word_rows, char_rows])
+        columns = np.concatenate([word_columns, char_columns])
+        cells, counts = np.unique(rows * self.n_features + columns, return_counts=True)
+        rows, columns = np.divmod(cells, self.n_features)
+        values = counts.astype(np.float64)
+        if self.settings.sublinear_tf:
+            values = np.log(values) + 1.0
+        values *= self.idf[columns]
+        lengths = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(docs)))
+        lengths[lengths == 0] = 1.0
+        return rows, columns, values / lengths[rows]
+
+    def _word_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        rows, columns = [], []
+        get = self._words.get
+        for row, doc in enumerate(docs):
+            for gram in _ngrams(words(doc), self.settings.word_ngrams, "", " "):
+                column = get(gram)
+                if column is not None:
+                    rows.append(row)
+                    columns.append(column)
+        return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+
+    def _char_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        codes = np.frombuffer("\x00".join(map(_compact, docs)).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        row_of = np.cumsum(codes == 0)
+        rows, columns = [], []
+        low, high = self.settings.char_ngrams
+        for n in range(low, high + 1):
+            count = len(codes) - n + 1
+            if count <= 0 or not len(self._char_keys):
+                continue
+            keys = codes[:count].copy()
+            valid = keys != 0
+            for m in range(1, n):
+                following = codes[m : m + count]
+                keys = (keys << np.uint64(_BITS)) | following
+                valid &= following != 0
+            at = np.minimum(np.searchsorted(self._char_keys, keys), len(self._char_keys) - 1)
+            found = valid & (self._char_keys[at] == keys)
+            rows.append(row_of[:count][found])
+            columns.append(self._char_columns[at[found]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows).astype(np.int64), np.concatenate(columns)
+
+
+def _key(chars: str) -> int:
+    key = 0
+    for ch in chars:
+        key = (key << _BITS) | ord(ch)
+    return key
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
 
 
 def _ngrams(items: list[str], sizes: tuple[int, int], prefix: str, joiner: str) -> list[str]:
     low, high = sizes
+    if (low, high) == (1, 1):
+        return [prefix + item for item in items]
     return [
         prefix + joiner.join(items[i : i + n])
         for n in range(low, high + 1)
@@ -103,20 +223,21 @@ def _ngrams(items: list[str], sizes: tuple[int, int], prefix: str, joiner: str) 
     ]
 
 
-def _jieba():
-    """jieba's dictionary takes most of a second to load: once, on first use, without logging."""
-    global _tokenizer
-    with _tokenizer_lock:
-        if _tokenizer is None:
-            import jieba
+def _converter():
+    return _load()[0]
 
-            log = logging.getLogger("jieba")
-            level = log.level
-            log.setLevel(logging.WARNING)
-            try:
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-            finally:
-                log.setLevel(level)
-            _tokenizer = tokenizer
-    return _tokenizer
+
+def _segmenter():
+    return _load()[1]
+
+
+def _load():
+    """The OpenCC converter and a private jieba-rs segmenter: built once, on first use."""
+    global _tools
+    with _tools_lock:
+        if _tools is None:
+            import opencc
+            import rjieba
+
+            _tools = (opencc.OpenCC("t2s"), rjieba.Jieba())
+    return _tools

@@ -5,18 +5,20 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.special import expit
 
-from ._features import FeatureSettings, analyze, tfidf
+from ._features import FeatureSettings, Vectorizer, documents
 from ._profile import FrozenMap, Report, build_report
 from ._segment import sentence_spans
+
+
+_BATCH = 4096  # documents vectorized at once, to bound memory
 
 
 class Model:
     """A sentence tagger: text → per-label probabilities → tags at per-label thresholds.
 
     Made by :func:`archday_nlp.train` or :func:`archday_nlp.load_model`; needs
-    numpy, scipy and jieba to classify, not scikit-learn.
+    numpy, OpenCC and jieba-rs to classify, not scikit-learn.
 
     Parameters
     ----------
@@ -56,7 +58,7 @@ class Model:
         self.intercept = intercept
         self.settings = settings
         self.info = info
-        self._index = {token: i for i, token in enumerate(self.vocabulary)}
+        self._vectorizer = Vectorizer(self.vocabulary, idf, settings)
         self._cut = np.array([self.thresholds[label] for label in self.labels])
 
     def __repr__(self) -> str:
@@ -64,6 +66,9 @@ class Model:
 
     def scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Probabilities, one row per sentence and one column per label.
+
+        A sentence longer than ``settings.piece_size`` is also scored in
+        clause-sized pieces; each label takes its highest score.
 
         Examples
         --------
@@ -73,9 +78,16 @@ class Model:
         >>> bool(p[0, model.labels.index("sms")] > 0.5)
         True
         """
-        tokens = (analyze(s, self.settings) for s in sentences)
-        features = tfidf(tokens, self._index, self.idf, self.settings.sublinear_tf)
-        return expit(features @ self.coef.T + self.intercept)
+        docs, owner = documents(sentences, self.settings)
+        probabilities = np.empty((len(docs), len(self.labels)))
+        for start in range(0, len(docs), _BATCH):
+            batch = docs[start : start + _BATCH]
+            rows, columns, values = self._vectorizer.transform(batch)
+            for j in range(len(self.labels)):
+                logits = np.bincount(rows, weights=values * self.coef[j, columns], minlength=len(batch))
+                probabilities[start : start + len(batch), j] = logits + self.intercept[j]
+        probabilities = 1.0 / (1.0 + np.exp(-probabilities))
+        return best_per_sentence(probabilities, owner, len(sentences))
 
     def tags(self, scores: np.ndarray) -> np.ndarray:
         """Boolean tags for a score matrix from :meth:`scores`."""
@@ -144,6 +156,13 @@ class Model:
         import joblib
 
         joblib.dump(self, path)
+
+
+def best_per_sentence(probabilities: np.ndarray, owner: np.ndarray, n_sentences: int) -> np.ndarray:
+    """Each label's highest probability over a sentence's documents (``owner`` is sorted)."""
+    if not n_sentences:
+        return np.zeros((0, probabilities.shape[1]))
+    return np.maximum.reduceat(probabilities, np.searchsorted(owner, np.arange(n_sentences)), axis=0)
 
 
 def _chunks(items: list, n_jobs: int) -> list[list]:

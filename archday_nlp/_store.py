@@ -24,7 +24,7 @@ from ._features import FeatureSettings
 from ._model import Model
 from ._version import __version__
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: features.piece_size; a version-1 manifest loads with piece scoring off
 MANIFEST = "manifest.json"
 _ARRAYS = ("coef", "idf", "intercept")
 _WEIGHTS_NAME = re.compile(r"weights-[0-9a-f]{16}\.npz")

@@ -11,10 +11,10 @@ import numpy as np
 
 from ._errors import DataError
 from ._evaluate import evaluate_examples, report_groups, score_predictions, score_tags
-from ._features import FeatureSettings, analyze
+from ._features import FeatureSettings, analyze, documents, tokens
 from ._io import Example, label_matrix, read_examples
 from ._labels import LABELS
-from ._model import Model
+from ._model import Model, best_per_sentence
 from ._version import __version__
 
 SOLVER = "liblinear"
@@ -74,6 +74,8 @@ def train(
     >>> model.classify("向居民群发短信。").profile.present
     ('sms',)
     """
+    from threadpoolctl import threadpool_limits
+
     settings = settings or FeatureSettings()
     examples = read_examples(data, format=format)
     training = [e for e in examples if e.split != "test"]
@@ -81,13 +83,15 @@ def train(
     if not training:
         raise DataError("no training sentences: every sentence is in the test split")
     labels = _label_set(training, held_out, labels, min_examples)
-    tokens = [analyze(e.text, settings) for e in training]
+    texts = [e.text for e in training]
     gold = label_matrix(training, labels)
     groups = [e.group for e in training]
 
-    out_of_fold = _cross_validate(tokens, gold, groups, settings, C, seed, folds)
+    # One BLAS thread: liblinear's dot products then give the same bits whatever the core count, and run faster.
+    with threadpool_limits(limits=1):
+        out_of_fold = _cross_validate(texts, gold, groups, settings, C, seed, folds)
+        pipeline = fit_pipeline([analyze(t, settings) for t in texts], gold, settings, C, seed)
     thresholds = [_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(len(labels))]
-    pipeline = fit_pipeline(tokens, gold, settings, C, seed)
     cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), report_groups(training))
 
     model = from_pipeline(pipeline, labels, thresholds, settings, info={})
@@ -134,10 +138,16 @@ def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: Featur
     ).fit(tokens, gold if gold.shape[1] > 1 else gold.ravel())
 
 
-def label_probabilities(pipeline, tokens: Sequence[list[str]]) -> np.ndarray:
+def label_probabilities(pipeline, token_lists: Sequence[list[str]]) -> np.ndarray:
     """The pipeline's probabilities, one column per label (one label is fitted as a binary problem)."""
-    probabilities = pipeline.predict_proba(tokens)
+    probabilities = pipeline.predict_proba(token_lists)
     return probabilities[:, 1:] if len(pipeline.named_steps["clf"].estimators_) == 1 else probabilities
+
+
+def pipeline_scores(pipeline, sentences: Sequence[str], settings: FeatureSettings) -> np.ndarray:
+    """What :meth:`Model.scores` computes, on the scikit-learn pipeline: the reference path."""
+    docs, owner = documents(sentences, settings)
+    return best_per_sentence(label_probabilities(pipeline, [tokens(d, settings) for d in docs]), owner, len(sentences))
 
 
 def from_pipeline(pipeline, labels: Sequence[str], thresholds: Sequence[float], settings: FeatureSettings, info) -> Model:
@@ -195,21 +205,22 @@ def _label_set(training: list[Example], held_out: list[Example], labels, min_exa
     return tuple(labels)
 
 
-def _cross_validate(tokens, gold, groups, settings, C, seed, folds) -> np.ndarray:
-    """Out-of-fold probabilities, folds grouped by report."""
+def _cross_validate(texts, gold, groups, settings, C, seed, folds) -> np.ndarray:
+    """Out-of-fold probabilities, scored as :meth:`Model.scores` scores them, folds grouped by report."""
     from sklearn.model_selection import GroupKFold
 
     n_groups = len(set(groups))
     if n_groups < 2:
         raise DataError("cross-validation needs at least two reports or sentences")
     splitter = GroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
+    token_lists = [analyze(t, settings) for t in texts]
     out_of_fold = np.zeros(gold.shape, dtype=np.float64)
-    for fit_rows, val_rows in splitter.split(tokens, groups=groups):
+    for fit_rows, val_rows in splitter.split(texts, groups=groups):
         with warnings.catch_warnings():
             # A rare label can miss from a fold; its column then predicts a constant, which is right.
             warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
-            pipeline = fit_pipeline([tokens[i] for i in fit_rows], gold[fit_rows], settings, C, seed)
-        out_of_fold[val_rows] = label_probabilities(pipeline, [tokens[i] for i in val_rows])
+            pipeline = fit_pipeline([token_lists[i] for i in fit_rows], gold[fit_rows], settings, C, seed)
+        out_of_fold[val_rows] = pipeline_scores(pipeline, [texts[i] for i in val_rows], settings)
     return out_of_fold
 
 

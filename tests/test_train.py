@@ -7,7 +7,7 @@ import archday_nlp
 from archday_nlp import DataError, LABELS, load_model
 from archday_nlp._features import analyze
 from archday_nlp._io import label_matrix, read_file
-from archday_nlp._train import fit_pipeline, from_pipeline, label_probabilities
+from archday_nlp._train import fit_pipeline, from_pipeline, pipeline_scores
 from conftest import CORPUS, ROOT
 
 
@@ -52,15 +52,29 @@ def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
     pipeline = fit_pipeline(tokens, label_matrix(training, LABELS), settings, C=100.0, seed=0)
     model = from_pipeline(pipeline, LABELS, [0.5] * len(LABELS), settings, info={})
     texts = [s["text"] for s in corpus_sentences]
-    expected = label_probabilities(pipeline, [analyze(t, settings) for t in texts])
-    assert np.abs(model.scores(texts) - expected).max() < 1e-9
+    assert settings.piece_size is not None and any(len(t) > settings.piece_size for t in texts)
+    assert np.abs(model.scores(texts) - pipeline_scores(pipeline, texts, settings)).max() < 1e-9
 
 
-def test_the_shipped_model_is_what_train_produces(tmp_path):
-    """`archday-nlp train data/corpus.jsonl --out models/default` made the shipped files, byte for byte."""
-    archday_nlp.train(CORPUS).save(tmp_path / "default")
-    shipped = ROOT / "models" / "default"
-    assert {p.name: p.read_bytes() for p in (tmp_path / "default").iterdir()} == {p.name: p.read_bytes() for p in shipped.iterdir()}
+#: How far a retrained model's probabilities may drift from the shipped ones: liblinear's BLAS
+#: calls round differently on other CPU code paths (seen: up to 6e-7 in the weights).
+SHIPPED_TOLERANCE = 1e-5
+
+
+def test_the_shipped_model_is_what_train_produces(corpus_sentences):
+    """`archday-nlp train data/corpus.jsonl --out models/default` made the shipped model: on any CPU,
+    the same labels, thresholds and vocabulary, identical tags on the whole corpus, and
+    probabilities within SHIPPED_TOLERANCE."""
+    retrained = archday_nlp.train(CORPUS)
+    shipped = load_model(archday_nlp.DEFAULT_MODEL)
+    assert retrained.labels == shipped.labels
+    assert dict(retrained.thresholds) == dict(shipped.thresholds)
+    assert retrained.vocabulary == shipped.vocabulary
+    assert retrained.info["training"] == shipped.info["training"]
+    texts = [s["text"] for s in corpus_sentences]
+    new, old = retrained.scores(texts), shipped.scores(texts)
+    assert np.abs(new - old).max() < SHIPPED_TOLERANCE
+    assert (retrained.tags(new) == shipped.tags(old)).all()
 
 
 def test_shipped_model_figures_on_the_held_out_split():
