@@ -22,6 +22,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[1-5]?\)")
 #: Pieces are cut after these (full-width forms are folded to them first).
 _CLAUSE = re.compile(r"[^,;:]*[,;:]+|[^,;:]+")
+_ONE_LINE = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _BITS = 21  # every code point fits in 21 bits, so up to three characters make one 63-bit key
 _tools = None
 _tools_lock = threading.Lock()
@@ -73,9 +74,15 @@ def normalize(text: str) -> str:
     >>> normalize("發放資料３００余份,學(xué)習(xí)ABC")
     '发放资料0余份,学习abc'
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _PINYIN_GLOSS.sub("", _converter().convert(text))
-    return _DIGITS.sub("0", text.replace("\x00", ""))
+    return normalize_many([text])[0]
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """:func:`normalize` for many texts at once: one pass over their joined text."""
+    joined = "\x00".join(t.replace("\x00", "") for t in texts)
+    joined = unicodedata.normalize("NFKC", joined).lower()
+    joined = _PINYIN_GLOSS.sub("", _converter().convert(joined))
+    return _DIGITS.sub("0", joined).split("\x00")
 
 
 def pieces(text: str, size: int | None) -> list[str]:
@@ -101,8 +108,7 @@ def documents(sentences: Sequence[str], settings: FeatureSettings) -> tuple[list
     """The normalized texts to score: each sentence, then its pieces; and the sentence each belongs to."""
     docs: list[str] = []
     owner: list[int] = []
-    for i, sentence in enumerate(sentences):
-        text = normalize(sentence)
+    for i, text in enumerate(normalize_many(sentences) if sentences else []):
         parts = [text, *pieces(text, settings.piece_size)]
         docs.extend(parts)
         owner.extend([i] * len(parts))
@@ -167,15 +173,17 @@ class Vectorizer:
         return rows, columns, values / lengths[rows]
 
     def _word_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        rows, columns = [], []
+        if self.settings.word_ngrams != (1, 1):
+            found = [(row, self._words.get(g)) for row, doc in enumerate(docs) for g in _ngrams(words(doc), self.settings.word_ngrams, "", " ")]
+            found = [(row, column) for row, column in found if column is not None]
+            return np.asarray([r for r, _ in found], dtype=np.int64), np.asarray([c for _, c in found], dtype=np.int64)
+        # One cut over all documents, a line break between each: jieba never joins words across it.
         get = self._words.get
-        for row, doc in enumerate(docs):
-            for gram in _ngrams(words(doc), self.settings.word_ngrams, "", " "):
-                column = get(gram)
-                if column is not None:
-                    rows.append(row)
-                    columns.append(column)
-        return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        cut = _segmenter().cut("\n".join(_ONE_LINE.sub(" ", d) for d in docs), False)
+        columns = np.fromiter((-2 if w == "\n" else get(w, -1) for w in cut), dtype=np.int64, count=len(cut))
+        rows = np.cumsum(columns == -2)
+        found = columns >= 0
+        return rows[found], columns[found]
 
     def _char_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         codes = np.frombuffer("\x00".join(map(_compact, docs)).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)

@@ -1,13 +1,15 @@
 """The trained model: TF-IDF weights, one logistic regression per label, thresholds."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from ._features import FeatureSettings, Vectorizer, documents
-from ._profile import FrozenMap, Report, build_report
+from ._profile import FrozenMap, Report
 from ._segment import sentence_spans
 
 
@@ -59,10 +61,37 @@ class Model:
         self.settings = settings
         self.info = info
         self._vectorizer = Vectorizer(self.vocabulary, idf, settings)
+        self._fingerprint = None
         self._cut = np.array([self.thresholds[label] for label in self.labels])
 
     def __repr__(self) -> str:
         return f"Model(labels={self.labels!r}, features={len(self.vocabulary)})"
+
+    def __reduce__(self):
+        # A worker process that already holds this model reuses it instead of rebuilding its lookup tables.
+        state = {
+            "labels": self.labels,
+            "thresholds": [self.thresholds[label] for label in self.labels],
+            "vocabulary": self.vocabulary,
+            "idf": self.idf,
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "settings": self.settings,
+            "info": self.info,
+        }
+        return (_received_model, (self.fingerprint, state))
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of everything that decides the model's answers."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for array in (self.coef, self.intercept, self.idf):
+                digest.update(np.ascontiguousarray(array).tobytes())
+            described = [self.labels, [self.thresholds[label] for label in self.labels], self.settings.to_dict(), self.vocabulary]
+            digest.update(json.dumps(described, ensure_ascii=False).encode())
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Probabilities, one row per sentence and one column per label.
@@ -78,6 +107,8 @@ class Model:
         >>> bool(p[0, model.labels.index("sms")] > 0.5)
         True
         """
+        if not len(sentences):
+            return np.zeros((0, len(self.labels)))
         docs, owner = documents(sentences, self.settings)
         probabilities = np.empty((len(docs), len(self.labels)))
         for start in range(0, len(docs), _BATCH):
@@ -107,6 +138,8 @@ class Model:
         >>> [r.profile.present for r in model.classify_many(["举办老照片展。", ""])]
         [('exhibition',), ()]
         """
+        if isinstance(texts, str):
+            raise TypeError("classify_many expects an iterable of str, got one str; use classify for a single text")
         texts = list(texts)
         for i, text in enumerate(texts):
             if not isinstance(text, str):
@@ -114,21 +147,26 @@ class Model:
         if n_jobs != 1 and len(texts) > 1:
             from joblib import Parallel, delayed
 
-            chunks = Parallel(n_jobs=n_jobs)(delayed(self._classify_batch)(c) for c in _chunks(texts, n_jobs))
-            return [report for chunk in chunks for report in chunk]
-        return self._classify_batch(texts)
-
-    def _classify_batch(self, texts: list[str]) -> list[Report]:
-        spans = [sentence_spans(t) for t in texts]
-        sentences = [t[a:b] for t, s in zip(texts, spans) for a, b in s]
-        scores = self.scores(sentences) if sentences else np.zeros((0, len(self.labels)))
-        tags = self.tags(scores)
-        reports, row = [], 0
-        for text, report_spans in zip(texts, spans):
-            end = row + len(report_spans)
-            reports.append(build_report(text, report_spans, self.labels, scores[row:end], tags[row:end]))
-            row = end
+            # Workers send back arrays, not reports: the texts are here already.
+            parts = Parallel(n_jobs=n_jobs)(delayed(self._score_texts)(chunk) for chunk in _chunks(texts, n_jobs))
+        else:
+            parts = [self._score_texts(texts)]
+        reports: list[Report] = []
+        for spans, counts, scores, tags in parts:
+            row = 0
+            for count in counts.tolist():
+                end = row + count
+                reports.append(Report(texts[len(reports)], spans[row:end], self.labels, scores[row:end], tags[row:end]))
+                row = end
         return reports
+
+    def _score_texts(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Sentence offsets (n, 2), sentences per text, scores and tags of ``texts``."""
+        per_text = [sentence_spans(t) for t in texts]
+        sentences = [t[a:b] for t, spans in zip(texts, per_text) for a, b in spans]
+        spans = np.array([span for spans in per_text for span in spans], dtype=np.int64).reshape(-1, 2)
+        scores = self.scores(sentences)
+        return spans, np.array([len(s) for s in per_text], dtype=np.int64), scores, self.tags(scores)
 
     def evaluate(self, data, *, format: str | None = None):
         """Score the model on labelled data (any format :func:`archday_nlp.train` reads).
@@ -156,6 +194,20 @@ class Model:
         import joblib
 
         joblib.dump(self, path)
+
+
+_RECEIVED: dict[str, Model] = {}
+
+
+def _received_model(fingerprint: str, state: dict) -> Model:
+    """Unpickle a model, reusing the copy this process already built from the same fingerprint."""
+    model = _RECEIVED.get(fingerprint)
+    if model is None:
+        if len(_RECEIVED) >= 4:
+            _RECEIVED.pop(next(iter(_RECEIVED)))
+        model = _RECEIVED[fingerprint] = Model(**state)
+        model._fingerprint = fingerprint
+    return model
 
 
 def best_per_sentence(probabilities: np.ndarray, owner: np.ndarray, n_sentences: int) -> np.ndarray:

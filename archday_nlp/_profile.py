@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 
 class FrozenMap(Mapping):
@@ -82,44 +83,71 @@ class Profile:
         }
 
 
-@dataclass(frozen=True)
 class Report:
-    """A classified report: its sentences in order, and its profile."""
+    """A classified report: its sentences in order, and its profile.
 
-    sentences: tuple[Sentence, ...]
-    profile: Profile
+    Immutable. Made from the model's score and tag matrices; the
+    :class:`Sentence` and :class:`Profile` objects are built on first access,
+    so that classifying thousands of reports and keeping only some of their
+    figures stays cheap, and a report travels between processes as a few arrays.
+
+    Parameters
+    ----------
+    text : str
+        The report as given; every sentence is ``text[start:end]``.
+    spans : numpy.ndarray
+        The sentences' offsets, one ``(start, end)`` row per sentence.
+    labels : sequence of str
+        The model's labels, the columns of ``scores`` and ``tags``.
+    scores, tags : numpy.ndarray
+        Probabilities and boolean tags, one row per span.
+    """
+
+    def __init__(self, text: str, spans, labels: Sequence[str], scores, tags):
+        for name, value in (("_text", text), ("_spans", spans), ("_labels", tuple(labels)), ("_scores", scores), ("_tags", tags)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Report is immutable: cannot set {name!r}")
+
+    def __reduce__(self):
+        return (Report, (self._text, self._spans, self._labels, self._scores, self._tags))
+
+    def __repr__(self) -> str:
+        return f"<Report: {len(self._spans)} sentences; present: {', '.join(self.profile.present) or 'none'}>"
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        score_rows, tag_rows = self._scores.tolist(), self._tags.tolist()
+        return tuple(
+            Sentence(
+                text=self._text[start:end],
+                start=start,
+                end=end,
+                labels=tuple(label for label, on in zip(self._labels, tag_row) if on),
+                scores=FrozenMap(dict(zip(self._labels, score_row))),
+            )
+            for (start, end), score_row, tag_row in zip(self._spans.tolist(), score_rows, tag_rows)
+        )
+
+    @cached_property
+    def profile(self) -> Profile:
+        n = len(self._spans)
+        by_label = {}
+        for j, label in enumerate(self._labels):
+            evidence = tuple(int(i) for i in self._tags[:, j].nonzero()[0]) if n else ()
+            by_label[label] = LabelProfile(
+                label=label,
+                count=len(evidence),
+                share=len(evidence) / n if n else 0.0,
+                evidence=evidence,
+                max_score=float(self._scores[:, j].max()) if n else 0.0,
+            )
+        present = tuple(label for label in self._labels if by_label[label].count)
+        return Profile(present=present, by_label=FrozenMap(by_label))
 
     def to_dict(self) -> dict:
         return {
             "sentences": [s.to_dict() for s in self.sentences],
             "profile": self.profile.to_dict(),
         }
-
-
-def build_report(text: str, spans: Sequence[tuple[int, int]], labels: Sequence[str], scores, tags) -> Report:
-    """Assemble a :class:`Report` from sentence spans, a score matrix and a tag matrix.
-
-    ``scores`` and ``tags`` have one row per span and one column per label.
-    """
-    sentences = tuple(
-        Sentence(
-            text=text[start:end],
-            start=start,
-            end=end,
-            labels=tuple(label for label, on in zip(labels, tag_row) if on),
-            scores=FrozenMap({label: float(p) for label, p in zip(labels, score_row)}),
-        )
-        for (start, end), score_row, tag_row in zip(spans, scores, tags)
-    )
-    by_label = {}
-    for j, label in enumerate(labels):
-        evidence = tuple(i for i, s in enumerate(sentences) if label in s.labels)
-        by_label[label] = LabelProfile(
-            label=label,
-            count=len(evidence),
-            share=len(evidence) / len(sentences) if sentences else 0.0,
-            evidence=evidence,
-            max_score=max((s.scores[label] for s in sentences), default=0.0),
-        )
-    present = tuple(label for label in labels if by_label[label].count)
-    return Report(sentences=sentences, profile=Profile(present=present, by_label=FrozenMap(by_label)))

@@ -24,6 +24,8 @@ _TERMINATORS = frozenset("。\uff01\uff1f!?")  # 。！？ and their half-width 
 _CLOSERS = frozenset("”’」』》】)\uff09\"'")
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _QUOTES = frozenset("“「『")
+#: The only characters that can open, close or end anything.
+_SIGNIFICANT = re.compile("[" + re.escape("".join(sorted(_TERMINATORS | set(_PAIRS) | set(_PAIRS.values())))) + "]")
 _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 #: The shortest line that a hard wrap can continue.
@@ -84,8 +86,10 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
     expected: list[tuple[str, bool]] = []  # closers awaited, and whether the quote may end its sentence
     next_closer: dict[str, int] = {}  # closer -> its next position (-1: none), so each paragraph is searched once
     sentence_start = begin
-    i = begin
-    while i < end:
+    for match in _SIGNIFICANT.finditer(text, begin, end):
+        i = match.start()
+        if i < sentence_start:  # taken into the previous sentence's ending
+            continue
         ch = text[i]
         if expected and ch == expected[-1][0]:
             _, may_end = expected.pop()
@@ -95,8 +99,8 @@ def _cuts(text: str, begin: int, end: int) -> list[int]:
             ends = False
         else:
             ends = not expected and ch in _TERMINATORS and not _is_glued(text, i, begin, end)
-        i += 1
         if ends:
+            i += 1
             while i < end and (text[i] in _TERMINATORS or text[i] in _CLOSERS):
                 i += 1
             cuts.append(i)
