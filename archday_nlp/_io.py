@@ -4,14 +4,20 @@ One reader per format, each yielding :class:`Example` rows that remember
 their file and line, so that a :class:`DataError` can say where a problem is:
 
 - ``corpus``: this project's corpus, one report a line with its sentences;
-- ``jsonl``: one sentence a line, ``{"text": …, "labels": [...]}``;
+- ``jsonl``: one sentence a line, ``{"text": …, "labels": [...]}`` (``sentence`` for ``text`` too);
 - ``csv`` / ``tsv``: a header with a text and a labels column, labels joined by ``;`` or ``|``;
+  a row must have as many fields as the header;
 - ``doccano``: doccano's text-classification export, ``{"text": …, "label": [...]}`` a line;
 - ``labelstudio``: Label Studio's JSON export of a choices task;
 - ``labelstudio-min``: Label Studio's JSON-MIN export of a choices task.
+
+Files are read in UTF-8 (with or without a byte-order mark), UTF-16 or
+GB18030 (which includes GBK), whichever decodes them: spreadsheet software on
+Chinese Windows saves CSV as GBK, and its "Unicode text" as UTF-16.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -31,6 +37,12 @@ _TEXT_COLUMNS = ("text", "sentence", "句子", "文本")
 _LABEL_COLUMNS = ("labels", "label", "tags", "标签")
 _LABEL_SEPARATORS = re.compile(r"[;|]")
 _LABEL_STUDIO_META = frozenset({"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"})
+_PACKAGE = Path(__file__).resolve().parent
+#: The project's labelled corpus: inside the installed package, or ``data/`` of a source checkout.
+DEFAULT_CORPUS = next(
+    (p for p in (_PACKAGE / "data" / "corpus.jsonl", _PACKAGE.parent / "data" / "corpus.jsonl") if p.is_file()),
+    _PACKAGE.parent / "data" / "corpus.jsonl",
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +61,31 @@ class Example:
 
     @property
     def group(self) -> str:
-        """The unit that cross-validation keeps together: the report, else the sentence."""
-        return self.report or self.source
+        """The unit that cross-validation keeps together: the report, else the sentence's text.
+
+        Grouping by text rather than by file and line gives the same folds, and
+        so the same model, whatever file format holds the sentences, and keeps
+        repeated sentences in one fold.
+        """
+        return self.report or self.text
 
 
-def read_examples(data, *, format: str | None = None) -> list[Example]:
-    """Read one path, several paths, or in-memory ``{"text", "labels"}`` mappings."""
+@dataclass(frozen=True)
+class LabelledFile:
+    """One file of labelled sentences, with the format and encoding it was read in."""
+
+    path: str
+    format: str
+    encoding: str
+    examples: tuple[Example, ...]
+
+
+def read_examples(data, *, format: str | None = None, keep_blank: bool = False) -> list[Example]:
+    """Read one path, several paths, or in-memory ``{"text", "labels"}`` mappings.
+
+    A blank text is a :class:`DataError` unless ``keep_blank``, which keeps it
+    as an example with ``text == ""`` (for :mod:`archday_nlp._check`).
+    """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     if isinstance(data, (str, os.PathLike)):
@@ -62,32 +93,69 @@ def read_examples(data, *, format: str | None = None) -> list[Example]:
     examples: list[Example] = []
     for i, item in enumerate(data):
         if isinstance(item, (str, os.PathLike)):
-            examples.extend(read_file(item, format=format))
+            examples.extend(open_labelled(item, format=format, keep_blank=keep_blank).examples)
         elif isinstance(item, Mapping):
-            examples.append(_sentence(item, "<data>", i + 1, "labels"))
+            example = _sentence(item, "<data>", i + 1, _TEXT_COLUMNS, _LABEL_COLUMNS)
+            if not keep_blank:
+                _refuse_blank([example])
+            examples.append(example)
         else:
             raise TypeError(f"data items must be paths or mappings, got {type(item).__name__} (item {i})")
     return examples
 
 
 def read_file(path, *, format: str | None = None) -> list[Example]:
-    """Read one file, detecting its format unless ``format`` names one."""
+    """Read one file, detecting its format and encoding unless ``format`` names the format."""
+    return list(open_labelled(path, format=format).examples)
+
+
+def open_labelled(path, *, format: str | None = None, keep_blank: bool = False) -> LabelledFile:
+    """Read one file of labelled sentences; see :func:`read_examples` for ``keep_blank``."""
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        content = path.read_bytes()
     except FileNotFoundError:
         raise DataError("no such file", path=path) from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"not UTF-8 text ({e.reason} at byte {e.start})", path=path) from None
+    except IsADirectoryError:
+        raise DataError("a folder, not a file of labelled sentences", path=path) from None
     except OSError as e:
         raise DataError(f"cannot read: {e.strerror}", path=path) from None
+    raw, encoding = decode(content, path)
     if not raw.strip():
         raise DataError("the file is empty", path=path)
     fmt = format or detect_format(path, raw)
     examples = _READERS[fmt](path, raw)
+    if not keep_blank:
+        _refuse_blank(examples)
     if not examples:
         raise DataError(f"no labelled sentences found (read as {fmt})", path=path)
-    return examples
+    return LabelledFile(str(path), fmt, encoding, tuple(examples))
+
+
+def decode(content: bytes, path) -> tuple[str, str]:
+    """The text of a file and the encoding it was in: UTF-8 (BOM or not), UTF-16 or GB18030.
+
+    UTF-16 is recognised by its byte-order mark, or without one by the zero
+    bytes that ASCII characters (field separators, line breaks) leave in it.
+    GB18030 is tried last: text in it almost never decodes as UTF-8.
+    """
+    if content.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "UTF-8")]
+    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    elif b"\x00" in content[:4096]:
+        head = content[:4096]
+        odd_zeros = head[1::2].count(0)
+        candidates = [("utf-16-le", "UTF-16") if odd_zeros >= head[0::2].count(0) else ("utf-16-be", "UTF-16")]
+    else:
+        candidates = [("utf-8", "UTF-8"), ("gb18030", "GB18030")]
+    for codec, name in candidates:
+        try:
+            return content.decode(codec), name
+        except UnicodeDecodeError as e:
+            failure = f"{e.reason} at byte {e.start}"
+    tried = " or ".join(name for _, name in candidates)
+    raise DataError(f"cannot read as {tried} text ({failure}); save it as UTF-8", path=path)
 
 
 def detect_format(path: Path, raw: str) -> str:
@@ -97,16 +165,18 @@ def detect_format(path: Path, raw: str) -> str:
     first = raw.lstrip()[0]
     if first == "[":
         head = next(_json_array(path, raw), (0, {}))[1]
-        return "labelstudio" if isinstance(head, Mapping) and "annotations" in head else "labelstudio-min"
+        full = isinstance(head, Mapping) and ("annotations" in head or isinstance(head.get("data"), Mapping))
+        return "labelstudio" if full else "labelstudio-min"
     if first == "{":
         line, record = next(_json_lines(path, raw))
         keys = set(record)
-        for fmt, key in (("corpus", "sentences"), ("doccano", "label"), ("jsonl", "labels")):
-            if key in keys:
-                return fmt
+        if "sentences" in keys:
+            return "corpus"
+        if keys & set(_TEXT_COLUMNS) and keys & set(_LABEL_COLUMNS):
+            return "doccano" if "label" in keys else "jsonl"
         raise DataError(
-            f"unknown field layout {sorted(keys)}: expected 'sentences' (corpus), "
-            "'text' with 'labels' (jsonl) or 'text' with 'label' (doccano)",
+            f"unknown field layout {sorted(keys)}: expected 'sentences' (corpus), or a text "
+            f"({'/'.join(_TEXT_COLUMNS)}) with labels ({'/'.join(_LABEL_COLUMNS)}; 'label' is doccano's)",
             path=path,
             line=line,
         )
@@ -139,37 +209,59 @@ def _read_corpus(path: Path, raw: str) -> list[Example]:
         for sentence in sentences:
             if not isinstance(sentence, Mapping):
                 raise DataError("each sentence must be an object with 'text' and 'labels'", path=path, line=line)
-            example = _sentence(sentence, path, line, "labels")
+            example = _sentence(sentence, path, line, ("text",), ("labels",))
             examples.append(Example(example.text, example.labels, example.source, f"{path.name}#{report}", split))
     return examples
 
 
-def _read_jsonl(path: Path, raw: str) -> list[Example]:
-    return [_sentence(record, path, line, "labels") for line, record in _json_lines(path, raw)]
-
-
-def _read_doccano(path: Path, raw: str) -> list[Example]:
-    return [_sentence(record, path, line, "label") for line, record in _json_lines(path, raw)]
+def _read_json_lines(path: Path, raw: str) -> list[Example]:
+    """jsonl and doccano: one object a line, a text and a labels field of any accepted name."""
+    return [_sentence(record, path, line, _TEXT_COLUMNS, _LABEL_COLUMNS) for line, record in _json_lines(path, raw)]
 
 
 def _read_delimited(path: Path, raw: str, delimiter: str) -> list[Example]:
-    reader = csv.DictReader(io.StringIO(raw), delimiter=delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    rows = _csv_rows(path, raw, delimiter)
+    header_line, fieldnames = next(rows, (1, []))
+    header = [name.strip().lower() for name in fieldnames]
     text_column = next((c for c in _TEXT_COLUMNS if c in header), None)
     label_column = next((c for c in _LABEL_COLUMNS if c in header), None)
     if text_column is None or label_column is None:
         raise DataError(
-            f"header {reader.fieldnames} needs a text column ({'/'.join(_TEXT_COLUMNS)}) "
+            f"header {fieldnames} needs a text column ({'/'.join(_TEXT_COLUMNS)}) "
             f"and a labels column ({'/'.join(_LABEL_COLUMNS)})",
             path=path,
-            line=1,
+            line=header_line,
         )
-    reader.fieldnames = header
+    text_at, labels_at = header.index(text_column), header.index(label_column)
+    separator = "a comma" if delimiter == "," else "a tab"
     examples = []
-    for row in reader:
-        record = {"text": row[text_column], "labels": _LABEL_SEPARATORS.split(row[label_column] or "")}
-        examples.append(_sentence(record, path, reader.line_num, "labels"))
+    for line, row in rows:
+        if len(row) != len(header):
+            raise DataError(
+                f"{len(row)} field(s) where the header has {len(header)} ({', '.join(fieldnames)}): "
+                f'a text that holds {separator} or a line break must be in double quotes: "在广场发放资料,接待群众。"',
+                path=path,
+                line=line,
+            )
+        record = {"text": row[text_at], "labels": _LABEL_SEPARATORS.split(row[labels_at])}
+        examples.append(_sentence(record, path, line, ("text",), ("labels",)))
     return examples
+
+
+def _csv_rows(path: Path, raw: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV/TSV text, each with the line it starts on."""
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise DataError(f"unreadable {'CSV' if delimiter == ',' else 'TSV'} ({e})", path=path, line=start) from None
+        if any(field.strip() for field in row):
+            yield start, row
+        start = reader.line_num + 1
 
 
 def _read_label_studio(path: Path, raw: str) -> list[Example]:
@@ -188,7 +280,7 @@ def _read_label_studio(path: Path, raw: str) -> list[Example]:
             if result.get("type") == "choices"
             for choice in result.get("value", {}).get("choices", [])
         ]
-        examples.append(_sentence({"text": _task_text(data, path, line), "labels": labels}, path, line, "labels"))
+        examples.append(_sentence({"text": _task_text(data, path, line), "labels": labels}, path, line, ("text",), ("labels",)))
     if unannotated:
         warnings.warn(f"{path}: skipped {unannotated} task(s) with no annotation", stacklevel=3)
     return examples
@@ -206,7 +298,7 @@ def _read_label_studio_min(path: Path, raw: str) -> list[Example]:
         if isinstance(value, Mapping):
             value = value.get("choices", [])
         labels = [value] if isinstance(value, str) else value
-        examples.append(_sentence({"text": task.get("text"), "labels": labels}, path, line, "labels"))
+        examples.append(_sentence({"text": task.get("text"), "labels": labels}, path, line, ("text",), ("labels",)))
     return examples
 
 
@@ -219,13 +311,19 @@ def _task_text(data: Mapping, path: Path, line: int) -> str:
     return texts[0]
 
 
-def _sentence(record, path, line: int, label_key: str) -> Example:
-    """Check one ``{text, labels}`` record and make it an :class:`Example`."""
+def _sentence(record, path, line: int, text_keys: Sequence[str], label_keys: Sequence[str]) -> Example:
+    """Check one record and make it an :class:`Example`: its text under the first of
+    ``text_keys`` it has, its labels under the first of ``label_keys`` (none: untagged).
+    A blank text is kept as ``""``; :func:`_refuse_blank` decides about it."""
     if not isinstance(record, Mapping):
         raise DataError(f"expected an object, got {type(record).__name__}", path=path, line=line)
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise DataError("missing 'text'" if text is None else f"'text' must be a non-blank string, got {text!r}", path=path, line=line)
+    text_key = next((k for k in text_keys if k in record), text_keys[0])
+    text = record.get(text_key)
+    if text is None:
+        raise DataError(f"missing '{text_key}'", path=path, line=line)
+    if not isinstance(text, str):
+        raise DataError(f"'{text_key}' must be a string, got {text!r}", path=path, line=line)
+    label_key = next((k for k in label_keys if k in record), label_keys[0])
     labels = record.get(label_key, [])
     if isinstance(labels, str):
         labels = _LABEL_SEPARATORS.split(labels)
@@ -233,6 +331,13 @@ def _sentence(record, path, line: int, label_key: str) -> Example:
         raise DataError(f"'{label_key}' must be a list of label names, got {labels!r}", path=path, line=line)
     names = tuple(dict.fromkeys(label.strip() for label in labels if label.strip()))
     return Example(text=text.strip(), labels=names, source=f"{path}:{line}")
+
+
+def _refuse_blank(examples: Sequence[Example]) -> None:
+    for example in examples:
+        if not example.text:
+            path, _, line = example.source.rpartition(":")
+            raise DataError("the text is blank", path=path, line=int(line))
 
 
 def _json_lines(path: Path, raw: str) -> Iterator[tuple[int, dict]]:
@@ -276,8 +381,8 @@ def _skip_space(raw: str, pos: int) -> int:
 
 _READERS = {
     "corpus": _read_corpus,
-    "jsonl": _read_jsonl,
-    "doccano": _read_doccano,
+    "jsonl": _read_json_lines,
+    "doccano": _read_json_lines,
     "csv": lambda path, raw: _read_delimited(path, raw, ","),
     "tsv": lambda path, raw: _read_delimited(path, raw, "\t"),
     "labelstudio": _read_label_studio,
