@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ._errors import DataError
 from ._evaluate import evaluate_examples, report_groups, score_predictions, score_tags
 from ._features import FeatureSettings, analyze, documents, tokens
-from ._io import Example, label_matrix, read_examples
+from ._io import DEFAULT_CORPUS, Example, label_matrix, read_examples
 from ._labels import LABELS
 from ._model import Model, best_per_sentence
 from ._version import __version__
@@ -32,12 +33,14 @@ def train(
     folds: int = 5,
     C: float = 100.0,
     settings: FeatureSettings | None = None,
+    base: str | os.PathLike | Sequence | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Model:
     """Train a model on labelled sentences.
 
     Sentences of the corpus's ``"test"`` split are held out: the model is scored on
     them and the figures kept in its manifest. Thresholds are tuned per label on
-    predictions cross-validated by report.
+    predictions cross-validated by report (by sentence text for data without reports).
 
     Parameters
     ----------
@@ -46,6 +49,8 @@ def train(
     labels : sequence of str, optional
         The label set and its order. Default: the labels found in the data, the
         guideline's six first. A label in the data outside this set is an error.
+        Without ``base``, data that lacks some of the guideline's six labels
+        gives a model without them, with a warning that names them.
     seed : int
         Seeds the cross-validation folds and the solver; the same data and seed
         give the same model, byte for byte once saved.
@@ -58,17 +63,32 @@ def train(
         Inverse regularisation strength of the logistic regressions.
     settings : FeatureSettings, optional
         Tokenization: word and character n-gram sizes, sublinear tf, minimum document frequency.
+    base : ``"default"``, path, or data, optional
+        Labelled data to train on before ``data``: ``"default"`` is the
+        project's corpus, shipped inside the package, so that a user's
+        sentences and new labels join the guideline's six. Its ``test`` split
+        is held out and scored.
+    progress : callable, optional
+        Called as ``progress(done, total, step)`` before each step (tokenizing,
+        each cross-validation fold, the final fit, scoring the held-out split)
+        and once at the end with ``done == total``; the command line draws it
+        as a progress line.
 
     Returns
     -------
     Model
+
+    Warns
+    -----
+    UserWarning
+        When, without ``base`` or ``labels``, the data lacks some of the guideline's labels.
 
     Examples
     --------
     >>> import archday_nlp
     >>> rows = [{"text": t, "labels": ["sms"]} for t in ("群发短信一千余条。", "发送手机短信八百条。", "通过短信平台发送信息。")]
     >>> rows += [{"text": t, "labels": []} for t in ("成立领导小组。", "召开部署会议。", "印发实施方案。")]
-    >>> model = archday_nlp.train(rows, min_examples=3, folds=3)
+    >>> model = archday_nlp.train(rows, labels=["sms"], min_examples=3, folds=3)
     >>> model.labels
     ('sms',)
     >>> model.classify("向居民群发短信。").profile.present
@@ -78,41 +98,75 @@ def train(
 
     settings = settings or FeatureSettings()
     examples = read_examples(data, format=format)
+    if base is not None:
+        examples = read_examples(DEFAULT_CORPUS if _is_default(base) else base) + examples
     training = [e for e in examples if e.split != "test"]
     held_out = [e for e in examples if e.split == "test"]
     if not training:
         raise DataError("no training sentences: every sentence is in the test split")
+    labels_from_data = labels is None
     labels = _label_set(training, held_out, labels, min_examples)
+    if labels_from_data and base is None:
+        _warn_missing_guideline_labels(labels)
     texts = [e.text for e in training]
     gold = label_matrix(training, labels)
     groups = [e.group for e in training]
+    n_folds = _fold_count(groups, folds)
+    steps = Steps(progress, n_folds + 2 + bool(held_out))
 
+    steps.next(f"tokenizing {len(texts)} sentences")
+    token_lists = [analyze(t, settings) for t in texts]
     # One BLAS thread: liblinear's dot products then give the same bits whatever the core count, and run faster.
     with threadpool_limits(limits=1):
-        out_of_fold = _cross_validate(texts, gold, groups, settings, C, seed, folds)
-        pipeline = fit_pipeline([analyze(t, settings) for t in texts], gold, settings, C, seed)
+        out_of_fold = _cross_validate(texts, token_lists, gold, groups, settings, C, seed, n_folds, steps)
+        steps.next("fitting the model on every training sentence")
+        pipeline = fit_pipeline(token_lists, gold, settings, C, seed)
     thresholds = [_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(len(labels))]
-    cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), report_groups(training))
+    cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), report_groups(training), split="train")
 
     model = from_pipeline(pipeline, labels, thresholds, settings, info={})
+    training_info = {
+        "data_sha256": data_hash(examples),
+        "sentences": len(training),
+        "held_out_sentences": len(held_out),
+        "label_counts": {label: int(gold[:, j].sum()) for j, label in enumerate(labels)},
+        "seed": seed,
+        "C": C,
+        "folds": folds,
+        "solver": SOLVER,
+    }
+    if base is not None:
+        training_info["base"] = "default" if _is_default(base) else (os.fspath(base) if isinstance(base, (str, os.PathLike)) else "data")
+    if held_out:
+        steps.next(f"scoring the {len(held_out)} held-out sentences")
     model.info = {
         "library_version": __version__,
-        "training": {
-            "data_sha256": data_hash(examples),
-            "sentences": len(training),
-            "held_out_sentences": len(held_out),
-            "label_counts": {label: int(gold[:, j].sum()) for j, label in enumerate(labels)},
-            "seed": seed,
-            "C": C,
-            "folds": folds,
-            "solver": SOLVER,
-        },
+        "training": training_info,
         "evaluation": {
             "cross_validation": cv.to_dict(),
-            "test": evaluate_examples(model, held_out).to_dict() if held_out else None,
+            "test": evaluate_examples(model, held_out, split="test").to_dict() if held_out else None,
         },
     }
+    steps.done()
     return model
+
+
+class Steps:
+    """Counts training steps for a ``progress(done, total, step)`` callback (or none)."""
+
+    def __init__(self, callback: Callable[[int, int, str], None] | None, total: int):
+        self.callback = callback
+        self.total = total
+        self.done_steps = 0
+
+    def next(self, step: str) -> None:
+        if self.callback is not None:
+            self.callback(self.done_steps, self.total, step)
+        self.done_steps += 1
+
+    def done(self) -> None:
+        if self.callback is not None:
+            self.callback(self.total, self.total, "done")
 
 
 def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: FeatureSettings, C: float, seed: int):
@@ -177,6 +231,21 @@ def _given_tokens(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _is_default(base) -> bool:
+    return isinstance(base, str) and base == "default"
+
+
+def _warn_missing_guideline_labels(labels: Sequence[str]) -> None:
+    missing = [label for label in LABELS if label not in labels]
+    if missing:
+        warnings.warn(
+            f"the data has no sentence labelled {', '.join(missing)}: the model will not tag "
+            f"{'it' if len(missing) == 1 else 'them'}. To keep the guideline's labels, train on the shipped "
+            "corpus plus your data (base='default', or --base default on the command line)",
+            stacklevel=3,
+        )
+
+
 def _label_set(training: list[Example], held_out: list[Example], labels, min_examples: int) -> tuple[str, ...]:
     counts = Counter(label for e in training for label in e.labels)
     first_seen = {}
@@ -205,17 +274,21 @@ def _label_set(training: list[Example], held_out: list[Example], labels, min_exa
     return tuple(labels)
 
 
-def _cross_validate(texts, gold, groups, settings, C, seed, folds) -> np.ndarray:
-    """Out-of-fold probabilities, scored as :meth:`Model.scores` scores them, folds grouped by report."""
-    from sklearn.model_selection import GroupKFold
-
+def _fold_count(groups: list[str], folds: int) -> int:
     n_groups = len(set(groups))
     if n_groups < 2:
         raise DataError("cross-validation needs at least two reports or sentences")
-    splitter = GroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
-    token_lists = [analyze(t, settings) for t in texts]
+    return min(folds, n_groups)
+
+
+def _cross_validate(texts, token_lists, gold, groups, settings, C, seed, folds, steps: Steps) -> np.ndarray:
+    """Out-of-fold probabilities, scored as :meth:`Model.scores` scores them, folds grouped by report."""
+    from sklearn.model_selection import GroupKFold
+
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     out_of_fold = np.zeros(gold.shape, dtype=np.float64)
-    for fit_rows, val_rows in splitter.split(texts, groups=groups):
+    for k, (fit_rows, val_rows) in enumerate(splitter.split(texts, groups=groups), 1):
+        steps.next(f"cross-validation fold {k} of {folds}")
         with warnings.catch_warnings():
             # A rare label can miss from a fold; its column then predicts a constant, which is right.
             warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
