@@ -180,6 +180,13 @@ class Model:
 
         return evaluate_examples(self, read_examples(data, format=format))
 
+    def explain(self, sentence: str, top: int | None = 5):
+        """Per label, the features that raised and lowered the score of ``sentence``,
+        and the piece of it that scored highest; see :func:`archday_nlp._explain.explain`."""
+        from ._explain import explain
+
+        return explain(self, sentence, top=top)
+
     def save(self, directory) -> None:
         """Write the model to ``directory`` as plain data (JSON + ``.npz``), atomically."""
         from ._store import save
