@@ -81,7 +81,7 @@ class LabelledFile:
 
 
 def read_examples(data, *, format: str | None = None, keep_blank: bool = False) -> list[Example]:
-    """Read one path, several paths, or in-memory ``{"text", "labels"}`` mappings.
+    """Read one path, several paths, in-memory ``{"text", "labels"}`` mappings, or :class:`Example` rows.
 
     A blank text is a :class:`DataError` unless ``keep_blank``, which keeps it
     as an example with ``text == ""`` (for :mod:`archday_nlp._check`).
@@ -99,8 +99,10 @@ def read_examples(data, *, format: str | None = None, keep_blank: bool = False) 
             if not keep_blank:
                 _refuse_blank([example])
             examples.append(example)
+        elif isinstance(item, Example):
+            examples.append(item)
         else:
-            raise TypeError(f"data items must be paths or mappings, got {type(item).__name__} (item {i})")
+            raise TypeError(f"data items must be paths, mappings or Examples, got {type(item).__name__} (item {i})")
     return examples
 
 

@@ -102,14 +102,13 @@ def suggest(model, reports: Sequence[tuple[str, str]], n: int = 50, *, min_chars
     candidates = []
     for source, report in zip(sources, classified):
         index = report_of[source] = report_of.get(source, -1) + 1
-        for sentence in report.sentences:
-            if len("".join(sentence.text.split())) >= min_chars:
-                candidates.append((source, index, sentence))
+        candidates.extend((source, index, sentence) for sentence in report.sentences)
     if not candidates:
         return []
     scores = np.array([[c[2].scores[label] for label in model.labels] for c in candidates])
-    distance = logit_distances(scores, [model.thresholds[label] for label in model.labels])
-    chosen = pick([c[2].text for c in candidates], [c[0] for c in candidates], distance.min(axis=1), n)
+    thresholds = [model.thresholds[label] for label in model.labels]
+    chosen = choose([c[2].text for c in candidates], [c[0] for c in candidates], scores, thresholds, n, min_chars=min_chars)
+    distance = logit_distances(scores[chosen], thresholds)
     return [
         Suggestion(
             text=sentence.text,
@@ -119,12 +118,24 @@ def suggest(model, reports: Sequence[tuple[str, str]], n: int = 50, *, min_chars
             end=sentence.end,
             labels=sentence.labels,
             scores=sentence.scores,
-            margin=float(distance[i].min()),
-            closest=model.labels[int(distance[i].argmin())],
+            margin=float(d.min()),
+            closest=model.labels[int(d.argmin())],
         )
-        for i in chosen
+        for i, d in zip(chosen, distance)
         for source, index, sentence in [candidates[i]]
     ]
+
+
+def choose(
+    texts: Sequence[str], groups: Sequence[str], scores: np.ndarray, thresholds: Sequence[float], n: int, *, min_chars: int = 5
+) -> list[int]:
+    """Indices of the ``n`` texts most worth labelling, given their scores: what :func:`suggest`
+    picks, for texts already split into sentences (``groups``: the file or report of each)."""
+    eligible = [i for i, t in enumerate(texts) if len("".join(t.split())) >= min_chars]
+    if not eligible:
+        return []
+    margins = logit_distances(np.asarray(scores)[eligible], thresholds).min(axis=1)
+    return [eligible[k] for k in pick([texts[i] for i in eligible], [groups[i] for i in eligible], margins.tolist(), n)]
 
 
 def logit_distances(scores: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
