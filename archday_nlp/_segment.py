@@ -9,10 +9,10 @@ on a terminator ends its sentence when it opened the sentence or followed a
 colon: “……。”他说。 and :“……。” both end at the closing quote, while
 以“档案,让生活更美好!”为主题 does not.
 
-A line break ends a sentence, except a hard wrap: a prose line of at least
-:data:`WRAP_MIN` characters whose unfinished last sentence holds a clause mark
-(，、；), that ends without a terminator, colon or semicolon, and that is
-followed directly by an unindented line that starts no heading or list item; headings, list items, titles and captions stay their own sentences.
+A line break ends a sentence, except a hard wrap: a prose line (one with a
+comma, enumeration mark, semicolon or terminator in it) of at least
+:data:`WRAP_MIN` characters that ends without a terminator or colon, followed
+directly by an unindented line that starts no heading, list item or caption; headings, list items, titles and captions stay their own sentences.
 Offsets are into the original text and never include the white space around
 a sentence.
 """
@@ -30,14 +30,22 @@ _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 #: The shortest line that a hard wrap can continue.
 WRAP_MIN = 20
-_CLAUSE_MARK = re.compile(r"[，,、；;]")
-_LINE_END = _TERMINATORS | _CLOSERS | frozenset("；;：:")
+_PROSE_MARK = re.compile(r"[，,、；;！？]|(?<![0-9０-９])。|。(?![0-9０-９])")
+_BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")  # a whole line in brackets, such as （共印60份）: a note
+_NOT_PROSE_END = re.compile(r"[A-Za-z/.=&%#?\-]")  # a web address or a file name ends the line
+_NOT_PROSE = re.compile(r"^(?:图为|圖為)| [>|] |^(?:文|图|圖)\s*/")  # captions, breadcrumbs and menus, bylines
+#: A line of page furniture: a field (发布时间：…), a byline, a date or a time stamp.
+_FIELD = re.compile(
+    r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,6}[:：]|记者|記者|(?:文|图|圖)\s*/|责任编辑|責任編輯|来源|來源|\d{4}[-./年]\d)"
+    r"|[^，,、；;。！？!?]*\d{1,2}:\d{2}(?!\d)[^，,、；;。！？!?]*$"
+)
+_TRAILING_GLOSS = re.compile(r"\([a-zü\u0100-\u01dc]{1,7}\)$")
 _HEADING = re.compile(
     r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十\d０-９]+[)）]|[\d０-９]+[、.．)）](?![\d０-９])"
-    r"|[①-⑳]|第[一二三四五六七八九十百\d]+[章节部条篇]|篇[一二三四五六七八九十\d０-９]|图为|[-—·•●◆■□★※])"
+    r"|[①-⑳]|第[一二三四五六七八九十百\d]+[章节部条篇]|篇[一二三四五六七八九十\d０-９]|[-—·•●◆■□★※]|图为|圖為|【)"
 )
-#: What a continuation line cannot start with: an indent (a new paragraph), a heading, a bracket.
-_CONTINUES_NOT = re.compile(rf"[ \t\u3000]|{_HEADING.pattern}|[(（【\[]")
+#: What a continuation line cannot start with: an indent (a new paragraph), a heading, list item or caption.
+_CONTINUES_NOT = re.compile(rf"[ \t\u3000]|{_HEADING.pattern}")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -53,31 +61,67 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Runs of lines that a hard wrap joins, as ``(begin, end)`` offsets."""
+    """Runs of lines that hard wraps join, as ``(begin, end)`` offsets."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    width = _wrap_width(text, lines)
     runs: list[tuple[int, int]] = []
+    joined = False  # whether the previous line continued a wrapped paragraph
     for k, (begin, end) in enumerate(lines):
-        if runs and _wraps(text, lines[k - 1], (begin, end)):
+        joined = bool(runs) and _wraps(text, lines[k - 1], (begin, end), joined, width)
+        if joined:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((begin, end))
     return runs
 
 
-def _wraps(text: str, line: tuple[int, int], following: tuple[int, int]) -> bool:
-    """True when ``line`` is prose broken mid-sentence that ``following`` continues."""
-    content = text[line[0] : line[1]].rstrip()
-    between = text[line[1] : following[0]]
+def _wrap_width(text: str, lines: list[tuple[int, int]]) -> float:
+    """The width a hard-wrapped text was broken at, or infinity for a text that is not.
+
+    A hard-wrapped text has at least five unfinished prose lines of
+    :data:`WRAP_MIN` characters or more, most of them within a few characters
+    of the longest (the 90th percentile): that length is the width.
+    """
+    unfinished = sorted(
+        len(content)
+        for content in (text[a:b].strip() for a, b in lines)
+        if len(content) >= WRAP_MIN and content[-1] not in _TERMINATORS and _PROSE_MARK.search(content)
+    )
+    if len(unfinished) < 5:
+        return float("inf")
+    width = unfinished[int(0.9 * (len(unfinished) - 1))]
+    near = sum(width - 4 <= n <= width + 2 for n in unfinished)
+    return width if near >= 5 and near >= 0.5 * len(unfinished) else float("inf")
+
+
+def _wraps(text: str, line: tuple[int, int], following: tuple[int, int], continued: bool, width: float) -> bool:
+    """True when ``line`` is prose broken mid-sentence that ``following`` continues.
+
+    Prose is a line with a comma, enumeration mark, semicolon or terminator in it; a
+    line that continues a wrapped paragraph, or that fills the text's wrap width,
+    needs none of its own. A line ending on a comma or enumeration mark goes on
+    even into what looks like a list item (……一是……，⏎二是……).
+    """
+    content = text[line[0] : line[1]].strip()
+    last = _TRAILING_GLOSS.sub("", content).rstrip("".join(_CLOSERS))[-1:]
     if (
-        len(content.strip()) < WRAP_MIN
-        or content[-1] in _LINE_END
-        or between not in ("\n", "\r\n", "\r")
-        or _HEADING.match(content)
-        or _CONTINUES_NOT.match(text, following[0])
+        len(content) < WRAP_MIN
+        or text[line[1] : following[0]] not in ("\n", "\r\n", "\r")
+        or last in _TERMINATORS
+        or last in (":", "\uff1a")
+        or _NOT_PROSE_END.match(last)
+        or _NOT_PROSE.search(content)
+        or _BRACKETED.fullmatch(text, following[0], following[1])
+        or _FIELD.match(text, following[0], following[1])
     ):
         return False
-    cuts = _cuts(text, line[0], line[0] + len(content))
-    return _CLAUSE_MARK.search(text, cuts[-1] if cuts else line[0], line[0] + len(content)) is not None
+    if last in "，,、" and not text[following[0]].isspace():
+        return True
+    heading = _HEADING.match(content) is not None and len(content) < 25
+    return (
+        (continued or len(content) >= width - 4 or (_PROSE_MARK.search(content) is not None and not heading))
+        and not _CONTINUES_NOT.match(text, following[0])
+    )
 
 
 def _cuts(text: str, begin: int, end: int) -> list[int]:

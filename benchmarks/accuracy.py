@@ -1,14 +1,22 @@
-"""How good: the shipped model against the keyword baseline on the corpus's test split,
-and the model retrained with each writer's reports held out (leave-one-writer-out).
+"""How good: the shipped model beside the keyword baseline, the obvious pipeline and fastText.
 
-    python benchmarks/accuracy.py [--skip-writers]
+    python benchmarks/accuracy.py [--skip-writers] [--results DIR]
 
-Prints the tables and writes benchmarks/results/accuracy.json and accuracy.md.
+Every figure is on data the model never trained on:
+- the corpus's test split (reports held out whole);
+- the reports of the wave-4 writers held out whole (every report of theirs is in the test split);
+- "joined": 2–4 consecutive test sentences of one report joined with ， into one
+  sentence that carries the union of their labels, as real reports list activities;
+- "traditional": the test split converted to traditional script (OpenCC s2t);
+- leave one writer out: the model retrained once per writer without that writer's reports.
+
+Prints the tables and writes accuracy.md and accuracy.json under benchmarks/results (or --results).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -19,52 +27,122 @@ import archday_nlp
 from archday_nlp._evaluate import score_tags
 from archday_nlp._io import label_matrix, read_file
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 from keywords import keyword_tags  # noqa: E402
+from systems import FastText, Obvious  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus.jsonl"
-RESULTS = Path(__file__).resolve().parent / "results"
+CORPUS = HERE.parent / "data" / "corpus.jsonl"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-writers", action="store_true", help="skip the leave-one-writer-out retraining")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=argparse.SUPPRESS)
+    parser.add_argument("--model", type=Path, default=archday_nlp.DEFAULT_MODEL, help=argparse.SUPPRESS)
+    parser.add_argument("--results", type=Path, default=HERE / "results", help="where to write accuracy.md and accuracy.json")
     args = parser.parse_args()
 
-    model = archday_nlp.load_model(archday_nlp.DEFAULT_MODEL)
-    test = [e for e in read_file(CORPUS) if e.split == "test"]
-    groups = [e.group for e in test]
-    gold = label_matrix(test, model.labels)
-    results = {
-        "test_split": {
-            "model": score_tags(model.labels, gold, model.tags(model.scores([e.text for e in test])), groups),
-            "keyword baseline": score_tags(model.labels, gold, label_matrix_of(test, model.labels), groups),
-        }
-    }
-    if not args.skip_writers:
-        results["leave_one_writer_out"] = {"model": leave_one_writer_out(model.labels)}
+    model = archday_nlp.load_model(args.model)
+    labels = model.labels
+    reports = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    examples = read_file(args.corpus)
+    training = [e for e in examples if e.split != "test"]
+    test = [e for e in examples if e.split == "test"]
+    held_out_writers = sorted(
+        {r["writer"] for r in reports} - {r["writer"] for r in reports if r["split"] != "test"}
+    )
+    writer_of = {f"{args.corpus.name}#{r['id']}": r["writer"] for r in reports}
 
-    lines = []
-    for split, systems in results.items():
-        lines.append(f"## {split.replace('_', ' ')} ({next(iter(systems.values())).n_sentences} sentences)\n")
-        lines.append(side_by_side(systems, model.labels))
+    sets = {
+        "test split": test,
+        f"held-out writers ({', '.join(held_out_writers)})": [e for e in test if writer_of[e.report] in held_out_writers],
+        "joined": joined(test),
+        "traditional": traditional(test),
+    }
+    systems = {"model": lambda texts: model.tags(model.scores(texts))}
+    systems["keyword baseline"] = lambda texts: np.array([[label in keyword_tags(t) for label in labels] for t in texts], dtype=bool).reshape(-1, len(labels))
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = label_matrix(training, labels)
+        texts = [e.text for e in training]
+        print("training the obvious pipeline ...", file=sys.stderr)
+        obvious = Obvious.load(Obvious.fit(texts, gold, Path(tmp)))
+        systems["obvious pipeline, 0.5"] = lambda t: Obvious.probabilities(obvious, t) >= 0.5
+        cut = tuned_thresholds(Obvious, texts, gold, [e.group for e in training], Path(tmp))
+        systems["obvious pipeline, tuned"] = lambda t: Obvious.probabilities(obvious, t) >= cut
+        if FastText.available():
+            print("training fastText ...", file=sys.stderr)
+            fasttext = FastText.load(FastText.fit(texts, gold, Path(tmp)))
+            systems["fastText"] = lambda t: FastText.probabilities(fasttext, t) >= 0.5
+        else:
+            print("fastText is not installed (pip install '.[bench]'): left out", file=sys.stderr)
+
+        results = {}
+        for name, rows in sets.items():
+            gold_rows = label_matrix(rows, labels)
+            sentences = [e.text for e in rows]
+            groups = [e.group for e in rows]
+            results[name] = {system: score_tags(labels, gold_rows, tag(sentences), groups) for system, tag in systems.items()}
+    if not args.skip_writers:
+        results["leave one writer out"] = {"model": leave_one_writer_out(reports, labels)}
+
+    lines = [summary(results), ""]
+    for name, by_system in results.items():
+        lines.append(f"#### {name} ({next(iter(by_system.values())).n_sentences} sentences)\n")
+        lines.append(side_by_side(by_system, labels))
         lines.append("")
     text = "\n".join(lines)
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "accuracy.md").write_text(text, encoding="utf-8")
-    figures = {split: {name: e.to_dict() for name, e in systems.items()} for split, systems in results.items()}
-    (RESULTS / "accuracy.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "accuracy.md").write_text(text, encoding="utf-8")
+    figures = {name: {system: e.to_dict() for system, e in by_system.items()} for name, by_system in results.items()}
+    (args.results / "accuracy.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
 
 
-def label_matrix_of(examples, labels) -> np.ndarray:
-    return np.array([[label in keyword_tags(e.text) for label in labels] for e in examples], dtype=bool)
+def joined(examples, seed: int = 0):
+    """Runs of 2–4 consecutive sentences of one report, joined with ，, carrying the union of their labels."""
+    from archday_nlp._io import Example
+
+    rng = random.Random(seed)
+    out, i = [], 0
+    while i < len(examples):
+        size = rng.randint(2, 4)
+        run = [e for e in examples[i : i + size] if e.report == examples[i].report]
+        i += len(run)
+        if len(run) >= 2:
+            text = "，".join(e.text.rstrip("。；;，,!！?？") for e in run) + "。"
+            labels = tuple(dict.fromkeys(label for e in run for label in e.labels))
+            out.append(Example(text, labels, run[0].source, run[0].report, run[0].split))
+    return out
 
 
-def leave_one_writer_out(labels):
+def traditional(examples):
+    """The same sentences in traditional script."""
+    import dataclasses
+
+    import opencc
+
+    converter = opencc.OpenCC("s2t")
+    return [dataclasses.replace(e, text=converter.convert(e.text)) for e in examples]
+
+
+def tuned_thresholds(system, texts, gold, groups, directory: Path, folds: int = 5) -> np.ndarray:
+    """Per-label F1-best thresholds on report-grouped cross-validated probabilities, as the library tunes its own."""
+    from sklearn.model_selection import GroupKFold
+
+    from archday_nlp._train import _best_threshold
+
+    out_of_fold = np.zeros(gold.shape)
+    for k, (fit, val) in enumerate(GroupKFold(folds, shuffle=True, random_state=0).split(texts, groups=groups)):
+        fold_dir = directory / f"fold{k}"
+        fold_dir.mkdir()
+        fitted = system.load(system.fit([texts[i] for i in fit], gold[fit], fold_dir))
+        out_of_fold[val] = system.probabilities(fitted, [texts[i] for i in val])
+    return np.array([_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(gold.shape[1])])
+
+
+def leave_one_writer_out(reports, labels):
     """Train on every writer but one, tag that writer's reports; pool the predictions."""
-    reports = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold_rows, predicted_rows, groups = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for writer in sorted({r["writer"] for r in reports}):
@@ -81,18 +159,32 @@ def leave_one_writer_out(labels):
     return score_tags(labels, np.vstack(gold_rows), np.vstack(predicted_rows), groups)
 
 
+def summary(results) -> str:
+    """Macro-F1 and report-level F1 of every system on every set, in one table."""
+    systems = list(next(iter(results.values())))
+    header = "| set | " + " | ".join(f"{s} macro | {s} report" for s in systems) + " |"
+    rows = [header, "|---|" + "---:|" * (2 * len(systems))]
+    for name, by_system in results.items():
+        cells = []
+        for system in systems:
+            e = by_system.get(system)
+            cells.append("" if e is None else f"{e.macro.f1:.3f} | {'' if e.report is None else f'{e.report.f1:.3f}'}")
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def side_by_side(systems: dict, labels) -> str:
     names = list(systems)
     header = "| label | " + " | ".join(f"{n} P | {n} R | {n} F1" for n in names) + " | support |"
     rows = [header, "|---|" + "---:|" * (3 * len(names) + 1)]
-    keys = [*labels, "macro", "micro", "report"]
-    for key in keys:
+    for key in [*labels, "macro", "micro", "report"]:
         cells = []
         for name in names:
             e = systems[name]
             s = e.per_label[key] if key in e.per_label else getattr(e, key)
             cells.append(f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f}")
-        support = (systems[names[0]].per_label[key] if key in labels else getattr(systems[names[0]], key)).support
+        first = systems[names[0]]
+        support = (first.per_label[key] if key in labels else getattr(first, key)).support
         rows.append(f"| {key} | " + " | ".join(cells) + f" | {support} |")
     return "\n".join(rows)
 

@@ -101,7 +101,7 @@ def write_csv(path, rows, encoding="utf-8"):
 
 def test_train_on_a_csv_with_unquoted_commas_stops_at_the_line(tmp_path, small_rows, capsys):
     """The trap: extra fields were dropped and the error blamed a label; its hint then trained on fragments."""
-    path = write_csv(tmp_path / "mine.csv", small_rows[:50])
+    path = write_csv(tmp_path / "mine.csv", [r for r in small_rows if "\n" not in r["text"]][:50])
     lines = path.read_text(encoding="utf-8").splitlines()
     lines.insert(5, "在广场设立咨询台,发放宣传折页400余份。,leafleting")
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -188,11 +188,11 @@ def test_progress_is_a_line_on_a_terminal_only():
     stream = FakeTerminal()
     show = progress_line(stream)
     show(0, 4, "tokenizing 10 sentences")
-    show(2, 4, "cross-validation fold 2 of 2")
+    show(2, 4, "fitted 1 of 3 models")
     show(4, 4, "done")
     frames = stream.getvalue().split("\r")[1:]
     assert frames[0].startswith("training [....................] 0/4 tokenizing 10 sentences (0 s)")
-    assert frames[1].startswith("training [##########..........] 2/4 cross-validation fold 2 of 2")
+    assert frames[1].startswith("training [##########..........] 2/4 fitted 1 of 3 models")
     assert frames[2].startswith("training [####################] 4/4 done") and frames[2].endswith("\n")
 
 

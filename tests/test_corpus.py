@@ -29,6 +29,12 @@ def test_a_broken_corpus_is_reported(tmp_path):
         "corpus.jsonl:2: text after the last sentence is not covered: '多出来的'",
         "2 reports, at least 80 needed",
         "1 sentence texts in both splits, e.g. '举办展览。'",
+        "tagged sentences: median length 5, at least 55 needed",
+        "tagged sentences: share 80 chars 0, at least 0.25 needed",
+        "wording '线上展厅' in 0 sentences by 0 writers, at least 5 by 3 needed",
+        "noise: 0, at least 150 needed",
+        "traditional reports: 0, at least 10 needed",
+        "held out writers: 0, at least 2 needed",
     ]:
         assert any(p.startswith(expected) for p in problems), expected
 
@@ -36,3 +42,20 @@ def test_a_broken_corpus_is_reported(tmp_path):
 def test_near_duplicates_are_counted_by_character_trigrams():
     texts = ["在人民广场发放宣传资料三百余份。", "在人民广场发放宣传资料三百余份!", "县电视台播出专题新闻。"]
     assert near_duplicate_pairs(texts) == (1, 3)
+
+
+def test_real_report_features_are_counted(tmp_path):
+    text = "圖片1\n“这张照片我家也有一张。”\n我们在广场摆放展板，发放资料，\n接待群众三百余人次。\n在线上展厅推出老照片展。"
+    report = {"id": "r1", "kind": "news", "split": "test", "writer": "w1", "text": text, "sentences": [
+        {"text": "圖片1", "labels": []},
+        {"text": "“这张照片我家也有一张。”", "labels": []},
+        {"text": "我们在广场摆放展板，发放资料，\n接待群众三百余人次。", "labels": ["leafleting"]},
+        {"text": "在线上展厅推出老照片展。", "labels": ["exhibition", "media"]},
+    ]}
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    check = validate_corpus(path)
+    assert (check.realism["noise"], check.realism["quoted_speech"], check.realism["hard_wrapped"]) == (1, 1, 1)
+    assert check.realism["held_out_writers"] == 1
+    assert check.wording["线上展厅"] == (1, 1)
+    assert check.shape["share_multi_label"] == 0.5

@@ -60,7 +60,7 @@ def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
 
 
 #: How far a retrained model's probabilities may drift from the shipped ones: liblinear's BLAS
-#: calls round differently on other CPU code paths (seen: up to 6e-7 in the weights).
+#: calls round differently on other CPU code paths (seen: 4e-7 between SkylakeX and Haswell).
 SHIPPED_TOLERANCE = 1e-5
 
 
@@ -185,14 +185,13 @@ def test_base_default_adds_ones_data_to_the_shipped_corpus(without_two_labels, w
     # learned against them: it ranks, without a promise to cross its threshold.
     assert report.sentences[0].labels == ("training",)
     assert report.sentences[1].scores["contest"] > 10 * report.sentences[0].scores["contest"]
-    n = len(steps) - 1
     assert steps == [
-        (0, n, f"tokenizing {training['sentences']} sentences"),
-        (1, n, "cross-validation fold 1 of 2"),
-        (2, n, "cross-validation fold 2 of 2"),
-        (3, n, "fitting the model on every training sentence"),
-        (4, n, f"scoring the {training['held_out_sentences']} held-out sentences"),
-        (5, n, "done"),
+        (0, 5, f"tokenizing {training['sentences']} sentences"),
+        (1, 5, "fitting 3 models: 2 cross-validation folds and the final one"),
+        (2, 5, "fitted 1 of 3 models"),
+        (3, 5, "fitted 2 of 3 models"),
+        (4, 5, f"scoring the {training['held_out_sentences']} held-out sentences"),
+        (5, 5, "done"),
     ]
 
 
