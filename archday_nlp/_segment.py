@@ -10,9 +10,11 @@ colon: “……。”他说。 and :“……。” both end at the closing quo
 以“档案,让生活更美好!”为主题 does not.
 
 A line break ends a sentence, except a hard wrap: a prose line (one with a
-comma, enumeration mark, semicolon or terminator in it) of at least
-:data:`WRAP_MIN` characters that ends without a terminator or colon, followed
-directly by an unindented line that starts no heading, list item or caption; headings, list items, titles and captions stay their own sentences.
+comma, semicolon or terminator in it, or one as long as the text's other
+wrapped lines), not the first line, of at least :data:`WRAP_MIN` characters,
+that ends without a terminator or colon, followed directly by an unindented
+line that starts no heading, list item, caption or page-furniture field;
+headings, list items, titles and captions stay their own sentences.
 Offsets are into the original text and never include the white space around
 a sentence.
 """
@@ -30,13 +32,13 @@ _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 #: The shortest line that a hard wrap can continue.
 WRAP_MIN = 20
-_PROSE_MARK = re.compile(r"[，,、；;！？]|(?<![0-9０-９])。|。(?![0-9０-９])")
+_PROSE_MARK = re.compile(r"[，,；;！？]|(?<![0-9０-９])。|。(?![0-9０-９])")  # not 、: titles list with it
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")  # a whole line in brackets, such as （共印60份）: a note
 _NOT_PROSE_END = re.compile(r"[A-Za-z/.=&%#?\-]")  # a web address or a file name ends the line
 _NOT_PROSE = re.compile(r"^(?:图为|圖為)| [>|] |^(?:文|图|圖)\s*/")  # captions, breadcrumbs and menus, bylines
 #: A line of page furniture: a field (发布时间：…), a byline, a date or a time stamp.
 _FIELD = re.compile(
-    r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,6}[:：]|记者|記者|(?:文|图|圖)\s*/|责任编辑|責任編輯|来源|來源|\d{4}[-./年]\d)"
+    r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,6}\s*[:：|｜]|记者|記者|(?:文|图|圖)\s*/|责任编辑|責任編輯|来源|來源|版权所有|版權所有|©|\d{4}[-./年]\d)"
     r"|[^，,、；;。！？!?]*\d{1,2}:\d{2}(?!\d)[^，,、；;。！？!?]*$"
 )
 _TRAILING_GLOSS = re.compile(r"\([a-zü\u0100-\u01dc]{1,7}\)$")
@@ -67,7 +69,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     joined = False  # whether the previous line continued a wrapped paragraph
     for k, (begin, end) in enumerate(lines):
-        joined = bool(runs) and _wraps(text, lines[k - 1], (begin, end), joined, width)
+        # The first line is the title: it never runs on.
+        joined = k > 1 and _wraps(text, lines[k - 1], (begin, end), joined, width)
         if joined:
             runs[-1] = (runs[-1][0], end)
         else:

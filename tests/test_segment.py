@@ -25,8 +25,9 @@ def test_quotations_that_end_on_a_terminator_end_their_sentence():
 
 
 def test_a_hard_wrapped_line_continues_its_sentence():
-    text = "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。\n二、主要做法\n图为志愿者向群众讲解档案知识，现场气氛热烈\n6月9日，举办展览。"
+    text = "国际档案日活动总结\n活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。\n二、主要做法\n图为志愿者向群众讲解档案知识，现场气氛热烈\n6月9日，举办展览。"
     assert pieces(text) == [
+        "国际档案日活动总结",
         "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。",
         "二、主要做法",
         "图为志愿者向群众讲解档案知识，现场气氛热烈",
