@@ -202,9 +202,10 @@ h2 { font-size: 17px; margin: 0 0 4px; }
 main { max-width: 1120px; margin: 0 auto; padding: 20px 32px 60px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 22px; margin: 18px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
-th { text-align: left; font-weight: 600; color: var(--muted); font-size: 12.5px; border-bottom: 1px solid var(--line); padding: 6px 8px; }
+th { white-space: nowrap; text-align: left; font-weight: 600; color: var(--muted); font-size: 12.5px; border-bottom: 1px solid var(--line); padding: 6px 8px; }
 td { border-bottom: 1px solid var(--line); padding: 7px 8px; vertical-align: middle; }
 tbody tr:hover { background: #f6f8fa; }
+td.bars { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td a { color: var(--ink); text-decoration: none; font-weight: 550; }
 td a:hover { text-decoration: underline; }
@@ -287,7 +288,7 @@ def _html_table(reports: list[FileReport], labels: tuple[str, ...], colours: lis
             figures = format_figures(profile.figures.get(label, {}))
             tip = f"{heading(label)}: {p.count} 句 ({p.share:.0%})" + (f" · {figures}" if figures else "")
             cells.append(
-                f'<td class="{"zero" if not p.count else "hit"}" title="{e(tip)}"><span class="bar"><span style="width:{100 * p.share / top:.1f}%;'
+                f'<td class="bars{" zero" if not p.count else ""}" title="{e(tip)}"><span class="bar"><span style="width:{100 * p.share / top:.1f}%;'
                 f'background:{colours[j][0]}"></span></span><span class="count">{p.count}</span></td>'
             )
         untagged = _untagged(item)[1]

@@ -145,13 +145,13 @@ _SPACE = "[ \\t\u3000]"
 _NUMBERED_TITLE = re.compile(
     rf"^{_SPACE}*(?:\S[^\r\n]*?{_SPACE}*[【\[〔(\uff08]?(?:篇{_SPACE}*{_NUMBER}|第{_NUMBER}篇)[】\]〕)\uff09]?"
     rf"|[【\[〔]篇{_SPACE}*{_NUMBER}[】\]〕][^\r\n]*"
-    rf"|篇{_SPACE}*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\r\n]*)?){_SPACE}*\r?$",
+    rf"|篇{_SPACE}*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\r\n]*)?){_SPACE}*\r*$",
     re.MULTILINE,
 )
 # An unnumbered report title: a short line about archives that ends as a report's name does,
 # such as "xx社区2021年国际档案日活动总结". Repeated, it separates the reports of a collection.
 _NAMED_TITLE = re.compile(
-    rf"^{_SPACE}*([^\r\n]{{0,48}}档案[^\r\n]{{0,48}}(?:总结|小结|报告|汇报|情况|综述|简报)[”\"》)\uff09]?){_SPACE}*\r?$",
+    rf"^{_SPACE}*([^\r\n]{{0,48}}档案[^\r\n]{{0,48}}(?:总结|小结|报告|汇报|情况|综述|简报)[”\"》)\uff09]?){_SPACE}*\r*$",
     re.MULTILINE,
 )
 _TITLE_MAX = 60  # the longest first line that can title a report
