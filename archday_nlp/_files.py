@@ -284,8 +284,8 @@ def _docx_lines(container, lines: list[str]) -> None:
             seen = set()
             for row in block.rows:
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # a merged cell appears once per grid column it spans
-                        seen.add(id(cell._tc))
+                    if cell._tc not in seen:  # a merged cell appears once per grid column it spans
+                        seen.add(cell._tc)  # the set keeps each element alive, so identity stays meaningful
                         _docx_lines(cell, lines)
         else:
             lines.append(block.text)

@@ -89,3 +89,30 @@ def test_figures_are_frozen_and_plain_data():
 def test_extract_figures_rejects_non_str():
     with pytest.raises(TypeError, match="extract_figures expects str, got bytes"):
         extract_figures("300份".encode())
+
+
+def test_the_profile_sums_figures_per_label_and_unit():
+    import numpy as np
+
+    from archday_nlp import LABELS
+    from archday_nlp._profile import Report
+    from archday_nlp._segment import sentence_spans
+
+    text = "发放宣传折页800余份,接待群众60人次。又发放手册200份。在网站发布消息3条,群发短信两千条。成立领导小组3个。"
+    tags = [("leafleting",), ("leafleting",), ("sms", "media"), ()]
+    spans = np.array(sentence_spans(text), dtype=np.int64)
+    matrix = np.array([[label in t for label in LABELS] for t in tags])
+    report = Report(text, spans, LABELS, matrix * 0.9, matrix)
+    figures = report.profile.figures
+    assert list(figures) == list(LABELS)
+    assert {unit: (t.value, t.approximate, t.count) for unit, t in figures["leafleting"].items()} == {
+        "份": (1000.0, True, 2), "人次": (60.0, False, 1),
+    }
+    assert list(figures["leafleting"]) == ["份", "人次"]  # units in order of first mention
+    assert dict(figures["sms"]) == dict(figures["media"]) and set(figures["media"]) == {"条"}
+    assert figures["media"]["条"].value == 2003.0
+    assert dict(figures["exhibition"]) == {}  # the untagged sentence's 3个 counts nowhere
+    assert [f.text for f in report.sentences[2].figures] == ["3条", "两千条"]
+    data = report.to_dict()
+    assert data["profile"]["figures"]["leafleting"]["份"] == {"value": 1000.0, "approximate": True, "count": 2}
+    assert data["sentences"][0]["figures"][0] == {"value": 800.0, "text": "800余份", "start": 6, "end": 11, "unit": "份", "approximate": True}
