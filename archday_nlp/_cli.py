@@ -170,7 +170,7 @@ def _classified(texts, model, n_jobs: int, progress):
         if batch and (text is None or size >= _BATCH_CHARS or len(batch) >= _BATCH_REPORTS):
             reports = model.classify_many([t.text for t in batch], n_jobs=n_jobs)
             for t, report in zip(batch, reports):
-                progress.advance((t.end - t.start) / max(1, len(t.document.strip())))
+                progress.advance((t.end - t.start) / len(t.document))  # the file's share this report is
                 yield FileReport(t.source, t.index, t.title, t.start, t.end, report._within(t.document, t.start), t.document)
             batch, size = [], 0
 
