@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import io
 import os
 import sys
@@ -53,7 +54,6 @@ def _silence_stdout() -> None:
 
 def _parser() -> argparse.ArgumentParser:
     from ._io import FORMATS
-
     from ._render import FORMATS as RENDER_FORMATS
 
     parser = argparse.ArgumentParser(
@@ -160,44 +160,37 @@ def _classify(args) -> int:
 
 def _classified(texts, model, n_jobs: int, progress):
     """Classify the reports of ``texts`` in batches, yielding one FileReport each, in order."""
+    batch, size = [], 0
+    for text in texts:
+        batch.append(text)
+        size += text.end - text.start
+        if size >= _BATCH_CHARS or len(batch) >= _BATCH_REPORTS:
+            yield from _classified_batch(batch, model, n_jobs, progress)
+            batch, size = [], 0
+    if batch:
+        yield from _classified_batch(batch, model, n_jobs, progress)
+
+
+def _classified_batch(batch, model, n_jobs: int, progress):
     from ._files import FileReport
 
-    batch, size = [], 0
-    for text in _with_end(texts):
-        if text is not None:
-            batch.append(text)
-            size += text.end - text.start
-        if batch and (text is None or size >= _BATCH_CHARS or len(batch) >= _BATCH_REPORTS):
-            reports = model.classify_many([t.text for t in batch], n_jobs=n_jobs)
-            for t, report in zip(batch, reports):
-                progress.advance((t.end - t.start) / len(t.document))  # the file's share this report is
-                yield FileReport(t.source, t.index, t.title, t.start, t.end, report._within(t.document, t.start), t.document)
-            batch, size = [], 0
+    for t, report in zip(batch, model.classify_many([t.text for t in batch], n_jobs=n_jobs)):
+        progress.advance((t.end - t.start) / len(t.document))  # the share of its file this report is
+        yield FileReport(t.source, t.index, t.title, t.start, t.end, report._within(t.document, t.start), t.document)
 
 
-def _with_end(items):
-    yield from items
-    yield None
-
-
-class _output:
+@contextlib.contextmanager
+def _output(path: Path | None):
     """Standard output, or a file written as UTF-8 (the CSV renderer puts its own byte order mark first)."""
-
-    def __init__(self, path: Path | None):
-        self.path = path
-
-    def __enter__(self):
-        if self.path is None:
-            return sys.stdout
-        try:
-            self.file = open(self.path, "w", encoding="utf-8", newline="")
-        except OSError as e:
-            raise ArchdayError(f"{self.path}: cannot write: {e.strerror}") from None
-        return self.file
-
-    def __exit__(self, *exc):
-        if self.path is not None:
-            self.file.close()
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        file = open(path, "w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise ArchdayError(f"{path}: cannot write: {e.strerror}") from None
+    with file:
+        yield file
 
 
 class _Progress:
