@@ -3,16 +3,21 @@
 Text is decoded from its bytes, without translating line ends, so that
 offsets index the file as decoded, CRLF included. A byte order mark decides
 (UTF-8, UTF-16, UTF-32); otherwise UTF-8 is tried, then UTF-16 without a mark,
-then charset-normalizer chooses between GB18030 (a superset of GBK and GB2312)
-and Big5, preferring GB18030, the encoding of mainland Chinese offices. A
-``.docx`` file gives its paragraphs and the paragraphs of its table cells in
-document order, one per line. A file that holds several reports gives one
+then GB18030 (a superset of GBK and GB2312, the encoding of mainland offices)
+when it gives common simplified characters, then charset-normalizer's choice
+between GB18030 and Big5. Each guess must give ordinary text (CJK characters
+and punctuation, ASCII, full-width forms), not kana, box drawing or private-use
+characters, which is what a wrong guess gives.
+
+A ``.docx`` file gives its paragraphs and the paragraphs of its table cells
+in document order, one per line. A file that holds several reports gives one
 :class:`ReportText` per report (:func:`archday_nlp.find_reports`).
 """
 from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -212,7 +217,7 @@ def decode(data: bytes, *, encoding: str | None = None, path: str | os.PathLike 
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """The text, when the bytes read as UTF-16 (either byte order) give plausible Chinese or ASCII text."""
+    """The text, when the bytes read as UTF-16 (either byte order) give ordinary text."""
     if len(data) < 2 or len(data) % 2:
         return None
     best, best_score = None, _PLAUSIBLE
@@ -221,39 +226,56 @@ def _utf16_without_bom(data: bytes) -> str | None:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        score = _plausibility(text[:_SAMPLE])
+        score = _ordinary(text[:_SAMPLE])
         if score >= best_score:
             best, best_score = text, score
     return best
 
 
-def _plausibility(text: str) -> float:
-    """The share of characters that are white space, printable ASCII or in GBK (CJK, full-width punctuation)."""
-    good = 0
-    for ch in text:
-        if ch.isspace() or " " <= ch <= "~":
-            good += 1
-        elif ch >= "\u00a0":
-            try:
-                ch.encode("gbk")
-                good += 1
-            except UnicodeEncodeError:
-                pass
-    return good / len(text) if text else 0.0
-
-
 def _chinese(data: bytes) -> str | None:
+    """GB18030 when it gives common simplified characters (short texts above all, where a
+    statistical detector guesses poorly); else the first of charset-normalizer's answers,
+    GB18030 and Big5 that gives ordinary text."""
+    try:
+        text = data.decode("gb18030")
+        if _ordinary(text[:_SAMPLE]) >= _PLAUSIBLE and _common_simplified(text[:_SAMPLE]) >= _PLAUSIBLE:
+            return text
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
-    matches = from_bytes(data, cp_isolation=["gb18030", "big5"])
-    names = [m.encoding for m in matches]
-    if not names:
-        return None
-    codec = "gb18030" if "gb18030" in names else names[0]
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
+    detected = [m.encoding for m in from_bytes(data, cp_isolation=["gb18030", "big5"])]
+    for codec in dict.fromkeys([*detected, "gb18030", "big5"]):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _ordinary(text[:_SAMPLE]) >= _PLAUSIBLE:
+            return text
+    return None
+
+
+# What Chinese reports are written in: CJK ideographs and punctuation, full-width forms, Latin-1,
+# general punctuation (“” — …), circled numbers, shapes and signs (● ★). A wrong decoding also
+# gives kana, box drawing, Yi or private-use characters.
+_ORDINARY = re.compile(r"[\s\x20-\x7e\xa0-\xff\u2000-\u206f\u2460-\u24ff\u25a0-\u26ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _ordinary(text: str) -> float:
+    return len(_ORDINARY.findall(text)) / len(text) if text else 0.0
+
+
+def _common_simplified(text: str) -> float:
+    """The share of the Chinese characters of ``text`` that are among GB2312's 3,755 common ones (its first level)."""
+    hanzi = common = 0
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            hanzi += 1
+            try:
+                common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+            except UnicodeEncodeError:
+                pass
+    return common / hanzi if hanzi else 0.0
 
 
 def _read_docx(path: str) -> str:

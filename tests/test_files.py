@@ -19,8 +19,13 @@ def test_decode_detects_the_encodings_reports_arrive_in_and_keeps_crlf(encoding)
     assert decode(data) == TEXT
 
 
-def test_decode_reads_short_gbk_and_big5():
-    assert decode("举办展览。".encode("gbk")) == "举办展览。"
+@pytest.mark.parametrize("line", ["举办展览。", "（一）加强组织领导。", "（3）短信群发、广播宣传。"])
+def test_decode_reads_short_gbk(line):
+    assert decode(line.encode("gbk")) == line
+
+
+def test_decode_reads_big5():
+    assert decode("（一）加強組織領導。".encode("big5")) == "（一）加強組織領導。"
     traditional = "國際檔案日活動總結\n縣檔案館在廣場設立諮詢台,向過往市民發放宣傳資料四百餘份,接待查檔群眾六十五人次。\n"
     assert decode(traditional.encode("big5")) == traditional
 
