@@ -6,9 +6,10 @@
 """
 from ._api import DEFAULT_MODEL, classify, classify_many, load_model
 from ._errors import ArchdayError, DataError, ModelFormatError
+from ._figures import Figure, FigureTotal, extract_figures
 from ._labels import LABELS
 from ._profile import LabelProfile, Profile, Report, Sentence
-from ._segment import split_reports
+from ._segment import ReportSpan, find_reports, split_reports
 from ._version import __version__
 
 __all__ = [
@@ -16,14 +17,19 @@ __all__ = [
     "LABELS",
     "ArchdayError",
     "DataError",
+    "Figure",
+    "FigureTotal",
     "LabelProfile",
     "Model",
     "ModelFormatError",
     "Profile",
     "Report",
+    "ReportSpan",
     "Sentence",
     "classify",
     "classify_many",
+    "extract_figures",
+    "find_reports",
     "load_model",
     "split_reports",
     "train",

@@ -47,7 +47,7 @@ class Typo:
 class DataCheck:
     """What :func:`check_data` found; ``problems`` lists what should be fixed before training."""
 
-    files: tuple[tuple[str, str, str, int], ...]
+    files: tuple[tuple[str, str, int], ...]
     sentences: int
     untagged: int
     multi_label: int
@@ -70,7 +70,7 @@ class DataCheck:
 
     def to_dict(self) -> dict:
         return {
-            "files": [{"path": p, "format": f, "encoding": e, "sentences": n} for p, f, e, n in self.files],
+            "files": [{"path": p, "format": f, "sentences": n} for p, f, n in self.files],
             "sentences": self.sentences,
             "untagged": self.untagged,
             "multi_label": self.multi_label,
@@ -87,7 +87,7 @@ class DataCheck:
 
     def format(self) -> str:
         """The counts, then each finding with where it is."""
-        lines = [f"{path}: {n} sentences ({fmt}, {encoding})" for path, fmt, encoding, n in self.files]
+        lines = [f"{path}: {n} sentences ({fmt})" for path, fmt, n in self.files]
         share = self.untagged / self.sentences if self.sentences else 0.0
         lines.append(f"{self.sentences} sentences: {self.untagged} untagged ({share:.0%}), {self.multi_label} with two or more labels")
         lines += ["", "| label | sentences |", "|---|---:|"]
@@ -116,7 +116,7 @@ class DataCheck:
         return "\n".join(lines)
 
 
-def check_data(data, *, format: str | None = None, min_examples: int = 5) -> DataCheck:
+def check_data(data, *, format: str | None = None, encoding: str | None = None, min_examples: int = 5) -> DataCheck:
     """Count a user's labelled data and list what would spoil a model trained on it.
 
     Parameters
@@ -140,8 +140,8 @@ def check_data(data, *, format: str | None = None, min_examples: int = 5) -> Dat
     files, examples = [], []
     for item in data:
         if isinstance(item, (str, os.PathLike)):
-            read = open_labelled(item, format=format, keep_blank=True)
-            files.append((read.path, read.format, read.encoding, len(read.examples)))
+            read = open_labelled(item, format=format, encoding=encoding, keep_blank=True)
+            files.append((read.path, read.format, len(read.examples)))
             examples.extend(read.examples)
         else:
             examples.extend(read_examples([item], keep_blank=True))

@@ -146,12 +146,12 @@ def evaluate_examples(model, examples, *, split: str | None = None) -> Evaluatio
     return score_tags(model.labels, gold, model.tags(probabilities), report_groups(examples), split=split)
 
 
-def evaluate_data(model, data, *, format: str | None = None, split: str | None = None) -> Evaluation:
+def evaluate_data(model, data, *, format: str | None = None, encoding: str | None = None, split: str | None = None) -> Evaluation:
     """:meth:`Model.evaluate` with a choice of split: read ``data`` (any format
     :func:`archday_nlp.train` reads) and score ``model`` on it."""
     from ._io import read_examples
 
-    return evaluate_examples(model, read_examples(data, format=format), split=split)
+    return evaluate_examples(model, read_examples(data, format=format, encoding=encoding), split=split)
 
 
 def select_split(examples, split: str | None) -> tuple[list, str]:

@@ -144,17 +144,25 @@ class Vectorizer:
         self.settings = settings
         self.idf = idf
         self.n_features = len(vocabulary)
-        self._words: dict[str, int] = {}
+        self._words = {token[2:]: column for column, token in enumerate(vocabulary) if token.startswith("w:")}
         keys, columns = [], []
-        for column, token in enumerate(vocabulary):
-            if token.startswith("w:"):
-                self._words[token[2:]] = column
-            elif token.startswith("c:") and settings.char_ngrams[0] <= len(token) - 2 <= settings.char_ngrams[1]:
-                keys.append(_key(token[2:]))
-                columns.append(column)
-        order = np.argsort(np.asarray(keys, dtype=np.uint64), kind="stable")
-        self._char_keys = np.asarray(keys, dtype=np.uint64)[order]
-        self._char_columns = np.asarray(columns, dtype=np.int64)[order]
+        low, high = settings.char_ngrams
+        for n in range(low, high + 1):
+            # All n-character tokens at once: their code points as an (k, n) array, packed into keys.
+            found = [(column, token[2:]) for column, token in enumerate(vocabulary) if token.startswith("c:") and len(token) == n + 2]
+            if not found:
+                continue
+            codes = np.frombuffer("".join(t for _, t in found).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
+            packed = codes[:, 0].copy()
+            for m in range(1, n):
+                packed = (packed << np.uint64(_BITS)) | codes[:, m]
+            keys.append(packed)
+            columns.append(np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found)))
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._char_keys = keys[order]
+        self._char_columns = columns[order]
 
     def transform(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse rows as ``(row, column, value)`` arrays, sorted by row then column."""
@@ -207,13 +215,6 @@ class Vectorizer:
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(rows).astype(np.int64), np.concatenate(columns)
-
-
-def _key(chars: str) -> int:
-    key = 0
-    for ch in chars:
-        key = (key << _BITS) | ord(ch)
-    return key
 
 
 def _compact(text: str) -> str:

@@ -11,13 +11,13 @@ their file and line, so that a :class:`DataError` can say where a problem is:
 - ``labelstudio``: Label Studio's JSON export of a choices task;
 - ``labelstudio-min``: Label Studio's JSON-MIN export of a choices task.
 
-Files are read in UTF-8 (with or without a byte-order mark), UTF-16 or
-GB18030 (which includes GBK), whichever decodes them: spreadsheet software on
-Chinese Windows saves CSV as GBK, and its "Unicode text" as UTF-16.
+Files are decoded as report files are (:func:`archday_nlp._files.decode`):
+UTF-8 with or without a byte-order mark, UTF-16, GB18030 (which includes GBK)
+or Big5, detected; spreadsheet software on Chinese Windows saves CSV as GBK,
+and its "Unicode text" as UTF-16.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -72,19 +72,19 @@ class Example:
 
 @dataclass(frozen=True)
 class LabelledFile:
-    """One file of labelled sentences, with the format and encoding it was read in."""
+    """One file of labelled sentences, with the format it was read as."""
 
     path: str
     format: str
-    encoding: str
     examples: tuple[Example, ...]
 
 
-def read_examples(data, *, format: str | None = None, keep_blank: bool = False) -> list[Example]:
+def read_examples(data, *, format: str | None = None, encoding: str | None = None, keep_blank: bool = False) -> list[Example]:
     """Read one path, several paths, in-memory ``{"text", "labels"}`` mappings, or :class:`Example` rows.
 
-    A blank text is a :class:`DataError` unless ``keep_blank``, which keeps it
-    as an example with ``text == ""`` (for :mod:`archday_nlp._check`).
+    Files are decoded with ``encoding`` when given, else as detected. A blank
+    text is a :class:`DataError` unless ``keep_blank``, which keeps it as an
+    example with ``text == ""`` (for :mod:`archday_nlp._check`).
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
@@ -93,7 +93,7 @@ def read_examples(data, *, format: str | None = None, keep_blank: bool = False) 
     examples: list[Example] = []
     for i, item in enumerate(data):
         if isinstance(item, (str, os.PathLike)):
-            examples.extend(open_labelled(item, format=format, keep_blank=keep_blank).examples)
+            examples.extend(open_labelled(item, format=format, encoding=encoding, keep_blank=keep_blank).examples)
         elif isinstance(item, Mapping):
             example = _sentence(item, "<data>", i + 1, _TEXT_COLUMNS, _LABEL_COLUMNS)
             if not keep_blank:
@@ -106,13 +106,15 @@ def read_examples(data, *, format: str | None = None, keep_blank: bool = False) 
     return examples
 
 
-def read_file(path, *, format: str | None = None) -> list[Example]:
-    """Read one file, detecting its format and encoding unless ``format`` names the format."""
-    return list(open_labelled(path, format=format).examples)
+def read_file(path, *, format: str | None = None, encoding: str | None = None) -> list[Example]:
+    """Read one file, detecting its format and encoding unless ``format`` and ``encoding`` name them."""
+    return list(open_labelled(path, format=format, encoding=encoding).examples)
 
 
-def open_labelled(path, *, format: str | None = None, keep_blank: bool = False) -> LabelledFile:
-    """Read one file of labelled sentences; see :func:`read_examples` for ``keep_blank``."""
+def open_labelled(path, *, format: str | None = None, encoding: str | None = None, keep_blank: bool = False) -> LabelledFile:
+    """Read one file of labelled sentences; see :func:`read_examples`."""
+    from ._files import ReportFileError, decode
+
     path = Path(path)
     try:
         content = path.read_bytes()
@@ -122,7 +124,10 @@ def open_labelled(path, *, format: str | None = None, keep_blank: bool = False) 
         raise DataError("a folder, not a file of labelled sentences", path=path) from None
     except OSError as e:
         raise DataError(f"cannot read: {e.strerror}", path=path) from None
-    raw, encoding = decode(content, path)
+    try:
+        raw = decode(content, encoding=encoding, path=path)
+    except ReportFileError as e:
+        raise DataError(e.reason, path=path) from None
     if not raw.strip():
         raise DataError("the file is empty", path=path)
     fmt = format or detect_format(path, raw)
@@ -131,33 +136,7 @@ def open_labelled(path, *, format: str | None = None, keep_blank: bool = False) 
         _refuse_blank(examples)
     if not examples:
         raise DataError(f"no labelled sentences found (read as {fmt})", path=path)
-    return LabelledFile(str(path), fmt, encoding, tuple(examples))
-
-
-def decode(content: bytes, path) -> tuple[str, str]:
-    """The text of a file and the encoding it was in: UTF-8 (BOM or not), UTF-16 or GB18030.
-
-    UTF-16 is recognised by its byte-order mark, or without one by the zero
-    bytes that ASCII characters (field separators, line breaks) leave in it.
-    GB18030 is tried last: text in it almost never decodes as UTF-8.
-    """
-    if content.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "UTF-8")]
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", "UTF-16")]
-    elif b"\x00" in content[:4096]:
-        head = content[:4096]
-        odd_zeros = head[1::2].count(0)
-        candidates = [("utf-16-le", "UTF-16") if odd_zeros >= head[0::2].count(0) else ("utf-16-be", "UTF-16")]
-    else:
-        candidates = [("utf-8", "UTF-8"), ("gb18030", "GB18030")]
-    for codec, name in candidates:
-        try:
-            return content.decode(codec), name
-        except UnicodeDecodeError as e:
-            failure = f"{e.reason} at byte {e.start}"
-    tried = " or ".join(name for _, name in candidates)
-    raise DataError(f"cannot read as {tried} text ({failure}); save it as UTF-8", path=path)
+    return LabelledFile(str(path), fmt, tuple(examples))
 
 
 def detect_format(path: Path, raw: str) -> str:

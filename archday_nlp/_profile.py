@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+
+from ._figures import Figure, FigureTotal, extract_figures
 
 
 class FrozenMap(Mapping):
@@ -29,13 +31,17 @@ class FrozenMap(Mapping):
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a report: ``text == report_text[start:end]``."""
+    """One sentence of a report: ``text == report_text[start:end]``.
+
+    ``figures`` are the quantities it reports; their offsets index ``text``.
+    """
 
     text: str
     start: int
     end: int
     labels: tuple[str, ...]
     scores: Mapping[str, float]
+    figures: tuple[Figure, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -44,6 +50,7 @@ class Sentence:
             "end": self.end,
             "labels": list(self.labels),
             "scores": dict(self.scores),
+            "figures": [f.to_dict() for f in self.figures],
         }
 
 
@@ -71,15 +78,20 @@ class Profile:
     """Per label: how many sentences carry it, their share, which ones, the top score.
 
     ``present`` lists the labels carried by at least one sentence, in model order.
+    ``figures`` maps each label to its figures summed per unit (label → unit →
+    :class:`FigureTotal`, units in order of first mention): a figure counts for
+    every label of its sentence.
     """
 
     present: tuple[str, ...]
     by_label: Mapping[str, LabelProfile]
+    figures: Mapping[str, Mapping[str, FigureTotal]] = field(default_factory=lambda: FrozenMap({}))
 
     def to_dict(self) -> dict:
         return {
             "present": list(self.present),
             "by_label": {label: p.to_dict() for label, p in self.by_label.items()},
+            "figures": {label: {unit: t.to_dict() for unit, t in units.items()} for label, units in self.figures.items()},
         }
 
 
@@ -116,6 +128,14 @@ class Report:
     def __repr__(self) -> str:
         return f"<Report: {len(self._spans)} sentences; present: {', '.join(self.profile.present) or 'none'}>"
 
+    def _within(self, document: str, offset: int) -> Report:
+        """This report as the part of ``document`` that starts at ``offset``: its offsets then index ``document``."""
+        return Report(document, self._spans + offset, self._labels, self._scores, self._tags)
+
+    @cached_property
+    def _figures(self) -> tuple[tuple[Figure, ...], ...]:
+        return tuple(extract_figures(self._text[start:end]) for start, end in self._spans.tolist())
+
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         score_rows, tag_rows = self._scores.tolist(), self._tags.tolist()
@@ -126,8 +146,9 @@ class Report:
                 end=end,
                 labels=tuple(label for label, on in zip(self._labels, tag_row) if on),
                 scores=FrozenMap(dict(zip(self._labels, score_row))),
+                figures=figures,
             )
-            for (start, end), score_row, tag_row in zip(self._spans.tolist(), score_rows, tag_rows)
+            for (start, end), score_row, tag_row, figures in zip(self._spans.tolist(), score_rows, tag_rows, self._figures)
         )
 
     @cached_property
@@ -144,7 +165,18 @@ class Report:
                 max_score=float(self._scores[:, j].max()) if n else 0.0,
             )
         present = tuple(label for label in self._labels if by_label[label].count)
-        return Profile(present=present, by_label=FrozenMap(by_label))
+        return Profile(present=present, by_label=FrozenMap(by_label), figures=self._figure_totals(by_label))
+
+    def _figure_totals(self, by_label: Mapping[str, LabelProfile]) -> FrozenMap:
+        totals = {}
+        for label in self._labels:
+            units: dict[str, FigureTotal] = {}
+            for i in by_label[label].evidence:
+                for f in self._figures[i]:
+                    was = units.get(f.unit, FigureTotal(0.0, False, 0))
+                    units[f.unit] = FigureTotal(was.value + f.value, was.approximate or f.approximate, was.count + 1)
+            totals[label] = FrozenMap(units)
+        return FrozenMap(totals)
 
     def to_dict(self) -> dict:
         return {

@@ -10,15 +10,18 @@ colon: “……。”他说。 and :“……。” both end at the closing quo
 以“档案,让生活更美好!”为主题 does not.
 
 A line break ends a sentence, except a hard wrap: a prose line (one with a
-comma, enumeration mark, semicolon or terminator in it) of at least
-:data:`WRAP_MIN` characters that ends without a terminator or colon, followed
-directly by an unindented line that starts no heading, list item or caption; headings, list items, titles and captions stay their own sentences.
+comma, semicolon or terminator in it, or one as long as the text's other
+wrapped lines), not the first line, of at least :data:`WRAP_MIN` characters,
+that ends without a terminator or colon, followed directly by an unindented
+line that starts no heading, list item, caption or page-furniture field;
+headings, list items, titles and captions stay their own sentences.
 Offsets are into the original text and never include the white space around
 a sentence.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _TERMINATORS = frozenset("。\uff01\uff1f!?")  # 。！？ and their half-width forms
 _CLOSERS = frozenset("”’」』》】)\uff09\"'")
@@ -30,13 +33,13 @@ _URL_CHARS = re.compile(r"[A-Za-z0-9_=&%/#.\-]")
 _LINE = re.compile(r"[^\r\n\u2028\u2029]+")
 #: The shortest line that a hard wrap can continue.
 WRAP_MIN = 20
-_PROSE_MARK = re.compile(r"[，,、；;！？]|(?<![0-9０-９])。|。(?![0-9０-９])")
+_PROSE_MARK = re.compile(r"[，,；;！？]|(?<![0-9０-９])。|。(?![0-9０-９])")  # not 、: titles list with it
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")  # a whole line in brackets, such as （共印60份）: a note
 _NOT_PROSE_END = re.compile(r"[A-Za-z/.=&%#?\-]")  # a web address or a file name ends the line
 _NOT_PROSE = re.compile(r"^(?:图为|圖為)| [>|] |^(?:文|图|圖)\s*/")  # captions, breadcrumbs and menus, bylines
 #: A line of page furniture: a field (发布时间：…), a byline, a date or a time stamp.
 _FIELD = re.compile(
-    r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,6}[:：]|记者|記者|(?:文|图|圖)\s*/|责任编辑|責任編輯|来源|來源|\d{4}[-./年]\d)"
+    r"[ \t\u3000]*(?:[\u4e00-\u9fff]{1,6}\s*[:：|｜]|记者|記者|(?:文|图|圖)\s*/|责任编辑|責任編輯|来源|來源|版权所有|版權所有|©|\d{4}[-./年]\d)"
     r"|[^，,、；;。！？!?]*\d{1,2}:\d{2}(?!\d)[^，,、；;。！？!?]*$"
 )
 _TRAILING_GLOSS = re.compile(r"\([a-zü\u0100-\u01dc]{1,7}\)$")
@@ -67,7 +70,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     joined = False  # whether the previous line continued a wrapped paragraph
     for k, (begin, end) in enumerate(lines):
-        joined = bool(runs) and _wraps(text, lines[k - 1], (begin, end), joined, width)
+        # The first line is the title: it never runs on.
+        joined = k > 1 and _wraps(text, lines[k - 1], (begin, end), joined, width)
         if joined:
             runs[-1] = (runs[-1][0], end)
         else:
@@ -182,19 +186,93 @@ def _add_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]])
         offset = start + len(piece) - len(piece.lstrip())
         spans.append((offset, offset + len(stripped)))
 _NUMBER = r"[0-9\uff10-\uff19一二三四五六七八九十]{1,3}"
-_REPORT_TITLE = re.compile(
-    rf"^[ \t\u3000]*(?:\S[^\n]*?[ \t\u3000]*篇[ \t]*{_NUMBER}|篇[ \t]*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\n]*)?)[ \t\u3000]*$",
+_SPACE = "[ \\t\u3000]"
+# A numbered title, as template collections write them: "……总结 篇3", "……总结(第3篇)",
+# "篇二:……", "【篇一】……". A title line may end in \r: offsets index CRLF text.
+_NUMBERED_TITLE = re.compile(
+    rf"^{_SPACE}*(?:\S[^\r\n]*?{_SPACE}*[【\[〔(\uff08]?(?:篇{_SPACE}*{_NUMBER}|第{_NUMBER}篇)[】\]〕)\uff09]?"
+    rf"|[【\[〔]篇{_SPACE}*{_NUMBER}[】\]〕][^\r\n]*"
+    rf"|篇{_SPACE}*{_NUMBER}(?:[:\uff1a、 \t\u3000][^\r\n]*)?){_SPACE}*\r*$",
     re.MULTILINE,
 )
+# An unnumbered report title: a short line about archives that ends as a report's name does,
+# such as "xx社区2021年国际档案日活动总结". Repeated, it separates the reports of a collection.
+_NAMED_TITLE = re.compile(
+    rf"^{_SPACE}*([^\r\n]{{0,48}}档案[^\r\n]{{0,48}}(?:总结|小结|报告|汇报|情况|综述|简报)[”\"》)\uff09]?){_SPACE}*\r*$",
+    re.MULTILINE,
+)
+_TITLE_MAX = 60  # the longest first line that can title a report
+_TITLE_ENDS_NOT = _TERMINATORS | frozenset("，,、；;：:")
+
+
+@dataclass(frozen=True)
+class ReportSpan:
+    """One report of a document: ``text == document[start:end]``.
+
+    ``title`` is its title line, or ``""`` when its first line is not a title.
+    """
+
+    title: str
+    start: int
+    end: int
+    text: str
+
+
+def find_reports(text: str) -> list[ReportSpan]:
+    """Find the reports of a document, with their titles and offsets.
+
+    A document holds several reports when it has numbered titles (a line
+    ending in ``篇3`` or ``(第3篇)``, or starting with ``篇二:`` or ``【篇一】``),
+    or, failing those, when it opens with a report title ("……档案日活动总结")
+    that recurs: each title starts a report. Text before the first numbered
+    title belongs to the first report. Reports never include the white space
+    around them; a document without titles is one report, and a blank one none.
+
+    Examples
+    --------
+    >>> from archday_nlp import find_reports
+    >>> document = "档案日活动总结 篇1\\r\\n发放资料。\\r\\n档案日活动总结 篇2\\r\\n举办展览。\\r\\n"
+    >>> [(r.title, r.start, r.end) for r in find_reports(document)]
+    [('档案日活动总结 篇1', 0, 17), ('档案日活动总结 篇2', 19, 36)]
+    >>> document[19:36] == find_reports(document)[1].text
+    True
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"find_reports expects str, got {type(text).__name__}")
+    titles = [(m.start(), m.group().strip()) for m in _NUMBERED_TITLE.finditer(text)] or _named_titles(text)
+    if not titles:
+        titles = [(0, "")]
+    bounds = [0, *(start for start, _ in titles[1:]), len(text)]
+    reports = []
+    for (a, b), (_, title) in zip(zip(bounds, bounds[1:]), titles):
+        piece = text[a:b]
+        stripped = piece.strip()
+        if stripped:
+            start = a + len(piece) - len(piece.lstrip())
+            reports.append(ReportSpan(title or _first_line_title(stripped), start, start + len(stripped), stripped))
+    return reports
+
+
+def _named_titles(text: str) -> list[tuple[int, str]]:
+    """Unnumbered titles, when the document opens with one and holds two or more, each followed by text."""
+    titles = [(m.start(), m.group().strip()) for m in _NAMED_TITLE.finditer(text) if not _HEADING.match(m.group())]
+    if len(titles) < 2 or text[: titles[0][0]].strip():
+        return []
+    ends = [start for start, _ in titles[1:]] + [len(text)]
+    if any(not text[start:end].strip().replace(title, "", 1).strip() for (start, title), end in zip(titles, ends)):
+        return []  # a title with nothing under it: a table of contents, not a collection
+    return titles
+
+
+def _first_line_title(report: str) -> str:
+    line = report.split("\n", 1)[0].strip()
+    if "\n" in report and len(line) <= _TITLE_MAX and line[-1] not in _TITLE_ENDS_NOT:
+        return line
+    return ""
 
 
 def split_reports(text: str) -> list[str]:
-    """Split a document holding several reports at their numbered titles.
-
-    A title is a line ending in ``篇3`` / ``篇二`` or starting with ``篇一:``, as
-    template collections number their reports. Text before the first title
-    belongs to the first report; each report is returned without surrounding
-    white space, and a document with no numbered titles is one report.
+    """Split a document holding several reports at their titles; :func:`find_reports` gives titles and offsets too.
 
     Examples
     --------
@@ -206,6 +284,4 @@ def split_reports(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"split_reports expects str, got {type(text).__name__}")
-    later_titles = [m.start() for m in _REPORT_TITLE.finditer(text)][1:]
-    bounds = [0, *later_titles, len(text)]
-    return [piece for a, b in zip(bounds, bounds[1:]) if (piece := text[a:b].strip())]
+    return [report.text for report in find_reports(text)]

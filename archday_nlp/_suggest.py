@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ._errors import DataError
 
 FORMATS = ("doccano", "labelstudio")
 #: Two sentences sharing more than this share of their character 3-grams count as near-duplicates.
@@ -34,9 +32,10 @@ LABEL_STUDIO_NAMES = ("label", "text")
 class Suggestion:
     """A sentence to label: where it is, what the model says, how unsure it is.
 
-    ``text == report_text[start:end]``, ``report`` counting the reports of the
-    file from 0. ``margin`` is the smallest distance, in logits, between a
-    score and its label's threshold; ``closest`` names that label.
+    ``start``/``end`` index the file's decoded text (``text == document[start:end]``);
+    ``report`` counts the reports of the file from 0. ``margin`` is the
+    smallest distance, in logits, between a score and its label's threshold;
+    ``closest`` names that label.
     """
 
     text: str
@@ -63,14 +62,16 @@ class Suggestion:
         }
 
 
-def suggest(model, reports: Sequence[tuple[str, str]], n: int = 50, *, min_chars: int = 5) -> list[Suggestion]:
+def suggest(model, reports: Sequence, n: int = 50, *, min_chars: int = 5) -> list[Suggestion]:
     """The ``n`` sentences of ``reports`` most worth labelling next.
 
     Parameters
     ----------
     model : Model
-    reports : sequence of ``(source, text)``
-        Unlabelled reports and where each came from (a file name).
+    reports : sequence of ReportText, or of ``(source, text)`` pairs
+        Unlabelled reports and where each came from, as
+        :func:`archday_nlp._files.read_reports` reads them from files; a pair
+        is one report, the whole of its text, the ones of a source counted in order.
     n : int
         How many sentences to suggest (fewer when the reports hold fewer).
     min_chars : int
@@ -94,35 +95,43 @@ def suggest(model, reports: Sequence[tuple[str, str]], n: int = 50, *, min_chars
     >>> dict(reports)[s.source][s.start : s.end] == s.text
     True
     """
+    from ._files import ReportText
+
     if n < 0:
         raise ValueError(f"n must be a non-negative number of sentences, got {n}")
-    sources, texts = [s for s, _ in reports], [t for _, t in reports]
-    classified = model.classify_many(texts)
-    report_of: dict[str, int] = {}
-    candidates = []
-    for source, report in zip(sources, classified):
-        index = report_of[source] = report_of.get(source, -1) + 1
-        candidates.extend((source, index, sentence) for sentence in report.sentences)
+    texts, counted = [], Counter()
+    for item in reports:
+        if not isinstance(item, ReportText):
+            source, text = item
+            item = ReportText(source, counted[source], "", 0, len(text), text)
+            counted[source] += 1
+        texts.append(item)
+    classified = model.classify_many([t.text for t in texts])
+    candidates = [
+        (t.source, t.index, sentence.text, t.start + sentence.start, t.start + sentence.end, sentence)
+        for t, report in zip(texts, classified)
+        for sentence in report.sentences
+    ]
     if not candidates:
         return []
-    scores = np.array([[c[2].scores[label] for label in model.labels] for c in candidates])
+    scores = np.array([[c[5].scores[label] for label in model.labels] for c in candidates])
     thresholds = [model.thresholds[label] for label in model.labels]
-    chosen = choose([c[2].text for c in candidates], [c[0] for c in candidates], scores, thresholds, n, min_chars=min_chars)
+    chosen = choose([c[2] for c in candidates], [c[0] for c in candidates], scores, thresholds, n, min_chars=min_chars)
     distance = logit_distances(scores[chosen], thresholds)
     return [
         Suggestion(
-            text=sentence.text,
+            text=text,
             source=source,
             report=index,
-            start=sentence.start,
-            end=sentence.end,
+            start=start,
+            end=end,
             labels=sentence.labels,
             scores=sentence.scores,
             margin=float(d.min()),
             closest=model.labels[int(d.argmin())],
         )
         for i, d in zip(chosen, distance)
-        for source, index, sentence in [candidates[i]]
+        for source, index, text, start, end, sentence in [candidates[i]]
     ]
 
 
@@ -222,33 +231,6 @@ def write_suggestions(suggestions: Sequence[Suggestion], path, format: str, mode
     else:
         content = json.dumps(to_label_studio(suggestions, model_version), ensure_ascii=False, indent=1) + "\n"
     Path(path).write_text(content, encoding="utf-8")
-
-
-def read_reports(paths: Sequence) -> list[tuple[str, str]]:
-    """``(source, text)`` of each report in ``paths``: UTF-8 ``.txt`` files, and folders searched for them.
-
-    One file is one report. This is the one place that reads report files
-    for :func:`suggest`; the library's report reader replaces it.
-    """
-    reports = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not files:
-                raise DataError("no .txt files in this folder", path=path)
-        else:
-            files = [path]
-        for file in files:
-            try:
-                text = file.read_text(encoding="utf-8-sig")
-            except FileNotFoundError:
-                raise DataError("no such file", path=file) from None
-            except UnicodeDecodeError as e:
-                raise DataError(f"not UTF-8 text ({e.reason} at byte {e.start})", path=file) from None
-            except OSError as e:
-                raise DataError(f"cannot read: {e.strerror}", path=file) from None
-            reports.append((os.fspath(file), text))
-    return reports
 
 
 def _meta(s: Suggestion) -> dict:

@@ -27,8 +27,9 @@ GUIDELINE_EXAMPLES = [
 
 def test_public_names_are_pinned():
     assert archday_nlp.__all__ == [
-        "DEFAULT_MODEL", "LABELS", "ArchdayError", "DataError", "LabelProfile", "Model", "ModelFormatError",
-        "Profile", "Report", "Sentence", "classify", "classify_many", "load_model", "split_reports", "train",
+        "DEFAULT_MODEL", "LABELS", "ArchdayError", "DataError", "Figure", "FigureTotal", "LabelProfile", "Model",
+        "ModelFormatError", "Profile", "Report", "ReportSpan", "Sentence", "classify", "classify_many",
+        "extract_figures", "find_reports", "load_model", "split_reports", "train",
     ]
     assert archday_nlp.Model.__name__ == "Model"
     assert LABELS == ("exhibition", "leafleting", "sms", "open_access", "training", "media")

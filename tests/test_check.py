@@ -40,7 +40,7 @@ def test_duplicates_conflicts_and_empty_texts_across_files(tmp_path):
     assert [(r.text, dict(r.by_labels)) for r in check.conflicts] == [
         ("举办图片展。", {("exhibition",): (f"{csv_path}:3",), (): (f"{jsonl_path}:3",)})]
     assert check.empty == (f"{csv_path}:4",)
-    assert check.files == ((str(csv_path), "csv", "UTF-8", 3), (str(jsonl_path), "jsonl", "UTF-8", 3))
+    assert check.files == ((str(csv_path), "csv", 3), (str(jsonl_path), "jsonl", 3))
     assert check.problems == ["1 text(s) with different labels in different places", "1 empty text(s)"]
     assert json.loads(json.dumps(check.to_dict(), ensure_ascii=False))["problems"] == check.problems
 

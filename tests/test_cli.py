@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 import json
@@ -8,33 +9,145 @@ from pathlib import Path
 import pytest
 
 import archday_nlp
-from archday_nlp import load_model
+from archday_nlp import __version__, load_model
+from archday_nlp._cli import _Progress, main
 from archday_nlp._io import DEFAULT_CORPUS, read_file
-from archday_nlp._cli import main
 from conftest import ROOT
+from samples import COLLECTION, TITLES
 
 SAMPLE = ROOT / "data" / "sample_report.txt"
 
 
-def test_classify_prints_tags_and_profile(capsys):
-    assert main(["classify", str(SAMPLE)]) == 0
-    out = capsys.readouterr().out
+def csv_rows(text: str) -> list[dict]:
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_classify_prints_a_block_per_report_with_display_names(capsys):
+    assert main(["classify", str(SAMPLE), "--sentences"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"== {SAMPLE} #1  青石县档案馆2024年")
+    assert "   短信 sms" in out and "约20000条" in out
     assert "[ 8] sms " in out
     assert "present: exhibition, leafleting, sms, open_access, training, media" in out
+    assert err == ""  # no progress bar outside a terminal
 
 
-def test_classify_json_is_one_object_per_file(capsys):
-    assert main(["classify", "--json", str(SAMPLE), str(SAMPLE)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    data = json.loads(lines[0])
-    assert data["file"] == str(SAMPLE)
-    assert data["sentences"][5]["labels"] == ["leafleting"]
+def _encoded(text: str, encoding: str) -> bytes:
+    return b"\xfe\xff" + text.encode("utf-16-be") if encoding == "utf-16-be+bom" else text.encode(encoding)
 
 
-def test_classify_a_missing_file_is_an_error(capsys, tmp_path):
-    assert main(["classify", str(tmp_path / "none.txt")]) == 1
-    assert "archday-nlp: error:" in capsys.readouterr().err
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16", "utf-16-be+bom", "utf-16-le"])
+def test_eight_reports_in_one_file_give_eight_rows_in_any_encoding(tmp_path, capsys, encoding):
+    path = tmp_path / "collection.txt"
+    path.write_bytes(_encoded(COLLECTION.replace("\n", "\r\n"), encoding))
+    assert main(["classify", str(path), "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    rows = csv_rows(out)
+    assert [(r["file"], r["report"], r["title"]) for r in rows] == [(str(path), str(i), t) for i, t in enumerate(TITLES)]
+    assert rows[2]["短信 sms"] == "1" and rows[2]["短信 sms figures"] == "约8000条"
+    assert err == ""
+
+
+def test_eight_reports_from_standard_input(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(COLLECTION.encode("gbk"))))
+    assert main(["classify", "-", "--format", "csv"]) == 0
+    rows = csv_rows(capsys.readouterr().out)
+    assert [(r["file"], r["title"]) for r in rows] == [("<stdin>", t) for t in TITLES]
+
+
+def test_offsets_index_the_decoded_file_crlf_included(tmp_path, capsys):
+    document = COLLECTION.replace("\n", "\r\n")
+    path = tmp_path / "collection.txt"
+    path.write_bytes(document.encode("gbk"))
+    assert main(["classify", str(path), "--format", "jsonl"]) == 0
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(reports) == 8
+    for report in reports:
+        assert report["title"] in document[report["start"] : report["end"]]
+        for s in report["sentences"]:
+            assert document[s["start"] : s["end"]] == s["text"]
+    assert reports[1]["start"] == document.index(TITLES[1])
+
+
+def test_a_folder_with_bad_files_gives_the_good_row_names_the_bad_ones_and_exits_1(tmp_path, capsys):
+    folder = tmp_path / "district"
+    (folder / "unit").mkdir(parents=True)
+    (folder / "unit" / "good.txt").write_bytes(SAMPLE.read_text(encoding="utf-8").encode("gbk"))
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip archive")
+    (folder / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    assert main(["classify", str(folder), "--format", "csv"]) == 1
+    out, err = capsys.readouterr()
+    assert [r["file"] for r in csv_rows(out)] == [str(folder / "unit" / "good.txt")]
+    lines = err.splitlines()
+    assert lines[0] == f"archday-nlp: skipped 1 file(s) that are not .txt, .md or .docx: {folder / 'photo.jpg'}"
+    assert lines[1].startswith(f"archday-nlp: {folder / 'broken.docx'}: not a readable .docx file (")
+    assert lines[2] == f"archday-nlp: {folder / 'scan.txt'}: a binary file, not text (it holds NUL bytes and is not UTF-16)"
+    assert len(lines) == 3
+
+
+def test_a_missing_file_is_named_and_the_others_are_still_classified(tmp_path, capsys):
+    assert main(["classify", str(tmp_path / "none.txt"), str(SAMPLE), "--json"]) == 1  # --json: the old flag, JSON lines
+    out, err = capsys.readouterr()
+    assert err == f"archday-nlp: {tmp_path / 'none.txt'}: no such file or folder\n"
+    (report,) = [json.loads(line) for line in out.splitlines()]
+    assert report["file"] == str(SAMPLE) and report["sentences"][5]["labels"] == ["leafleting"]
+
+
+def test_the_output_file_format_follows_its_suffix(tmp_path, capsys):
+    assert main(["classify", str(SAMPLE), "--out", str(tmp_path / "reports.csv")]) == 0
+    data = (tmp_path / "reports.csv").read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and "展览 exhibition".encode() in data
+    assert main(["classify", str(SAMPLE), "-o", str(tmp_path / "page.html")]) == 0
+    assert (tmp_path / "page.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["classify", str(SAMPLE), "-f", "json", "-o", str(tmp_path / "x.csv")]) == 0
+    assert json.loads((tmp_path / "x.csv").read_text(encoding="utf-8"))["reports"][0]["file"] == str(SAMPLE)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    source = tmp_path / "many.txt"
+    source.write_text(COLLECTION * 20, encoding="utf-8")  # 160 reports, far more JSON than a pipe holds
+    with open(source, "rb") as stdin:
+        process = subprocess.Popen([sys.executable, "-m", "archday_nlp", "classify", "-", "--format", "jsonl"],
+                                   stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        first = json.loads(process.stdout.readline())
+        process.stdout.close()  # what `| head -1` does
+        assert process.wait(timeout=60) == 141
+    assert first["file"] == "<stdin>" and first["title"] == TITLES[0]
+    assert process.stderr.read() == b""
+
+
+def test_version_help_and_usage_errors(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"archday-nlp {__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["classify", "--help"])
+    assert "examples:\n  archday-nlp classify report.txt" in capsys.readouterr().out
+    for bad in (["--encoding", "no-such-codec"], ["--jobs", "0"]):
+        with pytest.raises(SystemExit) as done:
+            main(["classify", str(SAMPLE), *bad])
+        assert done.value.code == 2
+    assert "unknown encoding 'no-such-codec'" in capsys.readouterr().err
+
+
+def test_a_progress_bar_only_on_a_terminal(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    progress = _Progress()
+    progress.start(3)
+    assert progress.bar is None
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    progress = _Progress()
+    progress.start(3)
+    assert progress.bar is not None
+    progress.advance(3)
+    progress.close()
 
 
 def test_train_from_doccano_with_a_new_label_then_evaluate(tmp_path, with_contest, capsys):
@@ -181,19 +294,20 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_progress_is_a_line_on_a_terminal_only():
-    from archday_nlp._cli import progress_line
+def test_training_progress_is_a_bar_on_a_terminal_only():
+    from archday_nlp._cli import training_progress
 
-    assert progress_line(io.StringIO()) is None
+    assert training_progress(io.StringIO()) is None
     stream = FakeTerminal()
-    show = progress_line(stream)
+    show = training_progress(stream)
     show(0, 4, "tokenizing 10 sentences")
     show(2, 4, "fitted 1 of 3 models")
     show(4, 4, "done")
-    frames = stream.getvalue().split("\r")[1:]
-    assert frames[0].startswith("training [....................] 0/4 tokenizing 10 sentences (0 s)")
-    assert frames[1].startswith("training [##########..........] 2/4 fitted 1 of 3 models")
-    assert frames[2].startswith("training [####################] 4/4 done") and frames[2].endswith("\n")
+    frames = [f for f in stream.getvalue().split("\r") if f.strip()]
+    assert frames[0].startswith("training: 0/4 |") and frames[0].rstrip().endswith("00:00, tokenizing 10 sentences")
+    assert any(f.startswith("training: 2/4 |#####") and "fitted 1 of 3 models" in f for f in frames)
+    assert frames[-1].startswith("training: 4/4 |##########|")
+    assert stream.getvalue().split("\r")[-2].strip() == ""  # the line is cleared at the end
 
 
 def test_evaluate_says_which_split_it_scored(tmp_path, corpus_reports, capsys):
@@ -223,7 +337,7 @@ def test_check_lists_what_would_spoil_a_model(tmp_path, capsys):
     )
     assert main(["check", str(path), "--min-examples", "2"]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"{path}: 7 sentences (csv, GB18030)"
+    assert out.splitlines()[0] == f"{path}: 7 sentences (csv)"
     assert "| media | 2 |" in out and "| medai (not in the guideline) | 1 |" in out
     assert "guideline labels not in the data: leafleting, open_access" in out
     assert f"'举办图片展。' (exhibition) at {path}:4, {path}:5" in out
@@ -261,4 +375,5 @@ def test_suggest_writes_doccano_or_label_studio_and_never_overwrites(tmp_path, c
     tasks = json.loads(tasks_path.read_text(encoding="utf-8"))
     assert [set(t) for t in tasks] == [{"data", "meta", "predictions"}] * 2
     assert main(["suggest", str(tmp_path / "none.txt"), "--out", str(tmp_path / "x.jsonl")]) == 1
-    assert "none.txt: no such file" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"archday-nlp: error: {tmp_path / 'none.txt'}: no such file or folder\n"
+    assert not (tmp_path / "x.jsonl").exists()

@@ -163,24 +163,29 @@ def jsonl_text(rows):
     return "\n".join(json.dumps({"text": t, "labels": list(l)}, ensure_ascii=False) for t, l in rows) + "\n"
 
 
-@pytest.mark.parametrize(("codec", "name"), [
-    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8"), ("gbk", "GB18030"), ("gb18030", "GB18030"),
-    ("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
-])
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize(("suffix", "make"), [(".csv", csv_text), (".tsv", lambda rows: csv_text(rows, "\t")), (".jsonl", jsonl_text)])
-def test_encodings_are_detected(tmp_path, codec, name, suffix, make):
+def test_encodings_are_detected(tmp_path, codec, suffix, make):
     """A CSV saved as GBK by a spreadsheet on Chinese Windows, or as UTF-16 'Unicode text', reads as UTF-8 does."""
     path = tmp_path / f"a{suffix}"
     path.write_bytes(make(EXPECTED).encode(codec))
     read = open_labelled(path)
     assert labelled(read.examples) == EXPECTED
-    assert read.encoding == name
+    assert read.format == suffix[1:]
+
+
+def test_an_encoding_can_be_named(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_text(EXPECTED).encode("gbk"))
+    assert labelled(read_file(path, encoding="gbk")) == EXPECTED
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: not utf-8 text"):
+        read_file(path, encoding="utf-8")
 
 
 def test_undecodable_bytes_are_an_error_that_says_what_was_tried(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b"text,labels\n\xff\xfe\xff,sms\n")
-    with pytest.raises(DataError, match=rf"^{path}: cannot read as UTF-8 or GB18030 text .*; save it as UTF-8"):
+    with pytest.raises(DataError, match=rf"^{re.escape(str(path))}: cannot tell its encoding: it is not UTF-8, UTF-16, GB18030"):
         read_file(path)
 
 

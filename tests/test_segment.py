@@ -1,6 +1,6 @@
 import pytest
 
-from archday_nlp import split_reports
+from archday_nlp import find_reports, split_reports
 from archday_nlp._segment import sentence_spans
 
 
@@ -25,8 +25,9 @@ def test_quotations_that_end_on_a_terminator_end_their_sentence():
 
 
 def test_a_hard_wrapped_line_continues_its_sentence():
-    text = "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。\n二、主要做法\n图为志愿者向群众讲解档案知识，现场气氛热烈\n6月9日，举办展览。"
+    text = "国际档案日活动总结\n活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。\n二、主要做法\n图为志愿者向群众讲解档案知识，现场气氛热烈\n6月9日，举办展览。"
     assert pieces(text) == [
+        "国际档案日活动总结",
         "活动期间，志愿者在广场向群众讲解档案法等知识，进一步\n增强了群众的档案意识。",
         "二、主要做法",
         "图为志愿者向群众讲解档案知识，现场气氛热烈",
@@ -109,3 +110,57 @@ def test_split_reports_keeps_a_document_without_titles_whole():
 def test_split_reports_rejects_non_str():
     with pytest.raises(TypeError, match="split_reports expects str, got bytes"):
         split_reports("篇1".encode())
+
+
+def test_find_reports_gives_titles_and_offsets_into_the_document():
+    from samples import COLLECTION, TITLES
+
+    crlf = COLLECTION.replace("\n", "\r\n")
+    for document in (COLLECTION, crlf):
+        reports = find_reports(document)
+        assert [r.title for r in reports] == TITLES
+        for r in reports:
+            assert document[r.start : r.end] == r.text == r.text.strip()
+        assert reports[0].start == 0  # the collection's own title belongs to the first report
+        assert reports[1].text.startswith(TITLES[1])
+        assert reports[-1].text.endswith("档案意识。")
+    assert split_reports(crlf) == [r.text for r in find_reports(crlf)]
+
+
+@pytest.mark.parametrize(
+    ("document", "titles"),
+    [
+        ("【篇一】档案日活动总结\n发放资料。\n【篇二】档案日活动总结\n举办展览。", ["【篇一】档案日活动总结", "【篇二】档案日活动总结"]),
+        ("档案日活动总结(第1篇)\n发放资料。\n档案日活动总结（第2篇）\n举办展览。", ["档案日活动总结(第1篇)", "档案日活动总结（第2篇）"]),
+        ("篇一：社区\n发放资料。\n篇 2\n举办展览。", ["篇一：社区", "篇 2"]),
+        # one unnumbered title, repeated: each starts a report
+        ("xx社区国际档案日活动总结\n一、活动情况\n发放资料。\nyy街道国际档案日宣传活动情况报告\n举办展览。",
+         ["xx社区国际档案日活动总结", "yy街道国际档案日宣传活动情况报告"]),
+    ],
+)
+def test_find_reports_knows_the_title_forms_of_template_collections(document, titles):
+    assert [r.title for r in find_reports(document)] == titles
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "xx社区国际档案日活动总结\n一、活动开展情况\n发放资料。\n二、国际档案日活动总结\n举办展览。",  # headings are not titles
+        "发放资料。\nxx社区国际档案日活动总结\n举办展览。\nyy街道档案日活动总结\n群发短信。",  # the document does not open with one
+        "推送文章3篇,阅读量达2300次。\n共发布信息12篇。",  # "3篇" is a count, not "篇3"
+    ],
+)
+def test_find_reports_does_not_split_a_single_report(document):
+    assert len(find_reports(document)) == 1
+
+
+def test_a_report_without_a_numbered_title_is_titled_by_its_first_line_if_that_is_a_title():
+    assert find_reports("  青石县档案馆国际档案日活动总结\n发放资料。")[0].title == "青石县档案馆国际档案日活动总结"
+    assert find_reports("县电视台播出档案日专题节目。\n发放资料。")[0].title == ""
+    assert find_reports("举办展览")[0].title == ""
+    assert find_reports(" \n ") == []
+
+
+def test_find_reports_rejects_non_str():
+    with pytest.raises(TypeError, match="find_reports expects str, got bytes"):
+        find_reports(b"")

@@ -7,10 +7,7 @@ import pytest
 import archday_nlp
 from archday_nlp import DataError, load_model
 from archday_nlp._io import read_file
-from archday_nlp._suggest import (
-    label_studio_config, logit_distances, pick, read_reports, suggest, to_doccano, to_label_studio, write_suggestions,
-)
-from conftest import ROOT
+from archday_nlp._suggest import label_studio_config, logit_distances, pick, suggest, to_doccano, to_label_studio, write_suggestions
 
 
 @pytest.fixture(scope="module")
@@ -131,18 +128,14 @@ def test_label_studio_config_names_every_label():
     assert '<Choice value="sms"/>' in config and '<Choice value="contest"/>' in config
 
 
-def test_read_reports_from_files_and_folders(tmp_path):
-    (tmp_path / "d" / "sub").mkdir(parents=True)
-    (tmp_path / "d" / "b.txt").write_text("乙。", encoding="utf-8")
-    (tmp_path / "d" / "sub" / "a.txt").write_text("\ufeff甲。", encoding="utf-8")
-    (tmp_path / "d" / "notes.md").write_text("不读", encoding="utf-8")
-    sample = ROOT / "data" / "sample_report.txt"
-    found = read_reports([sample, tmp_path / "d"])
-    assert [(s.rsplit("/", 2)[-1], t[:2]) for s, t in found[1:]] == [("b.txt", "乙。"), ("a.txt", "甲。")]
-    assert found[0] == (str(sample), sample.read_text(encoding="utf-8"))
-    (tmp_path / "gbk.txt").write_bytes("甲。".encode("gbk"))
-    with pytest.raises(DataError, match="gbk.txt: not UTF-8 text"):
-        read_reports([tmp_path / "gbk.txt"])
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(DataError, match="empty: no .txt files in this folder"):
-        read_reports([tmp_path / "empty"])
+def test_reports_read_from_files_keep_their_offsets_in_the_file(model, tmp_path):
+    from archday_nlp._files import read_reports
+
+    document = "活动总结 篇1\r\n群发短信八千条。举办档案图片展览。\r\n\r\n活动总结 篇2\r\n在社区活动室摆放了几块展板。"
+    path = tmp_path / "two.txt"
+    path.write_bytes(document.encode("gbk"))
+    texts = list(read_reports([path]))
+    picked = suggest(model, texts, n=10)
+    assert {s.report for s in picked} == {0, 1} and len(texts) == 2
+    for s in picked:
+        assert document[s.start : s.end] == s.text and s.source == str(path)
