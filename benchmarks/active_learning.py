@@ -8,7 +8,7 @@ random ones; retrain after each round (as ``archday_nlp.train`` does, thresholds
 and all) and score macro-F1 on the held-out test split. Repeated over several
 draws of the starting reports.
 
-    python benchmarks/active_learning.py [--rounds 8] [--batch 100] [--repeats 5] [--smoke]
+    python benchmarks/active_learning.py [--rounds 8] [--batch 150] [--repeats 4] [--smoke]
 
 Prints the table and writes benchmarks/results/active_learning.md and .json.
 """
@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--start", type=float, default=0.2, help="share of the training reports labelled at the start")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--batch", type=int, default=100, help="sentences labelled per round")
-    parser.add_argument("--repeats", type=int, default=5, help="draws of the starting reports")
+    parser.add_argument("--batch", type=int, default=150, help="sentences labelled per round")
+    parser.add_argument("--repeats", type=int, default=4, help="draws of the starting reports")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for the thresholds")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for active_learning.md and .json")
     parser.add_argument("--smoke", action="store_true", help="2 rounds of 10 sentences, 1 draw, 2 folds: checks that it runs")

@@ -237,15 +237,25 @@ def test_train_on_a_gbk_csv_and_name_the_labels_it_lacks(tmp_path, small_rows, c
     assert "saved 5 labels (exhibition, leafleting, sms, open_access, media)" in captured.out
 
 
-def test_train_base_default_keeps_the_six_and_adds_a_new_label(tmp_path, with_contest, capsys):
+def test_train_base_default_keeps_the_six_and_adds_a_new_label(tmp_path, with_contest, small_rows, capsys, monkeypatch):
+    """The command passes --base on; tests/test_train.py trains on the real base, tests/test_packaging.py from a wheel."""
+    import archday_nlp._train
+
+    real, given = archday_nlp._train.train, {}
+
+    def spy(data, **kwargs):
+        given.update(kwargs)
+        held_out = [e for e in read_file(DEFAULT_CORPUS) if e.split == "test"][:300]  # scored, as the corpus's test split is
+        return real(data, **{**kwargs, "base": small_rows + held_out})
+
+    monkeypatch.setattr(archday_nlp._train, "train", spy)
     contest = [r for r in with_contest if r["labels"] == ["contest"]]
     path = tmp_path / "mine.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in contest), encoding="utf-8")
     assert main(["train", str(path), "--base", "default", "--out", str(tmp_path / "m")]) == 0
+    assert given["base"] == "default"
     captured = capsys.readouterr()
     assert "warning" not in captured.err
-    held_out = sum(e.split == "test" for e in read_file(DEFAULT_CORPUS))
-    assert f"-- test ({held_out} sentences)" in captured.out
     assert "macro leaves out the labels with no support: contest" in captured.out
     assert load_model(tmp_path / "m").labels == ("exhibition", "leafleting", "sms", "open_access", "training", "media", "contest")
 
