@@ -218,3 +218,12 @@ def test_blank_texts_can_be_kept_for_checking(tmp_path):
 def test_the_corpus_is_found_in_the_checkout_or_the_package():
     assert DEFAULT_CORPUS.is_file()
     assert DEFAULT_CORPUS.name == "corpus.jsonl"
+
+
+def test_examples_pass_through_with_their_reports_and_splits():
+    from archday_nlp._io import Example
+
+    kept = Example("甲。", ("sms",), "c.jsonl:1", "c.jsonl#r1", "test")
+    assert read_examples([kept, {"sentence": "乙。", "labels": []}]) == [kept, Example("乙。", (), "<data>:2")]
+    with pytest.raises(TypeError, match="data items must be paths, mappings or Examples, got int"):
+        read_examples([3])
