@@ -144,20 +144,25 @@ class Vectorizer:
         self.settings = settings
         self.idf = idf
         self.n_features = len(vocabulary)
-        self._words = {token[2:]: column for column, token in enumerate(vocabulary) if token.startswith("w:")}
-        keys, columns = [], []
+        self._words = {}
+        by_size: dict[int, tuple[list[int], list[str]]] = {}
         low, high = settings.char_ngrams
-        for n in range(low, high + 1):
+        for column, token in enumerate(vocabulary):
+            if token.startswith("w:"):
+                self._words[token[2:]] = column
+            elif token.startswith("c:") and low <= len(token) - 2 <= high:
+                columns_of, chars_of = by_size.setdefault(len(token) - 2, ([], []))
+                columns_of.append(column)
+                chars_of.append(token[2:])
+        keys, columns = [], []
+        for n, (columns_of, chars_of) in by_size.items():
             # All n-character tokens at once: their code points as an (k, n) array, packed into keys.
-            found = [(column, token[2:]) for column, token in enumerate(vocabulary) if token.startswith("c:") and len(token) == n + 2]
-            if not found:
-                continue
-            codes = np.frombuffer("".join(t for _, t in found).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
+            codes = np.frombuffer("".join(chars_of).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
             packed = codes[:, 0].copy()
             for m in range(1, n):
                 packed = (packed << np.uint64(_BITS)) | codes[:, m]
             keys.append(packed)
-            columns.append(np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found)))
+            columns.append(np.asarray(columns_of, dtype=np.int64))
         keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         order = np.argsort(keys, kind="stable")

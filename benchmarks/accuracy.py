@@ -38,8 +38,8 @@ CORPUS = HERE.parent / "data" / "corpus.jsonl"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-writers", action="store_true", help="skip the leave-one-writer-out retraining")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help=argparse.SUPPRESS)
-    parser.add_argument("--model", type=Path, default=archday_nlp.DEFAULT_MODEL, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="labelled corpus (default: data/corpus.jsonl)")
+    parser.add_argument("--model", type=Path, default=archday_nlp.DEFAULT_MODEL, help="model directory (default: the shipped model)")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where to write accuracy.md and accuracy.json")
     args = parser.parse_args()
 
@@ -79,6 +79,8 @@ def main() -> None:
 
         results = {}
         for name, rows in sets.items():
+            if not rows:
+                continue
             gold_rows = label_matrix(rows, labels)
             sentences = [e.text for e in rows]
             groups = [e.group for e in rows]

@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per system; the fastest counts")
     parser.add_argument("--cold", type=int, default=5, help="fresh processes for the cold start; the median counts")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where to write speed.md and speed.json")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="labelled corpus to draw texts from and train on")
     parser.add_argument("--measure", nargs=4, metavar=("KIND", "PATH", "TEXTS", "JOBS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -58,10 +59,10 @@ def main() -> None:
     from archday_nlp._io import label_matrix, read_file
     from archday_nlp._segment import sentence_spans
 
-    texts = two_sentence_texts(args.texts)
+    texts = two_sentence_texts(args.texts, args.corpus)
     characters = sum(map(len, texts))
     n_sentences = sum(len(sentence_spans(t)) for t in texts)
-    training = [e for e in read_file(CORPUS) if e.split != "test"]
+    training = [e for e in read_file(args.corpus) if e.split != "test"]
     gold = label_matrix(training, archday_nlp.LABELS)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,7 +77,7 @@ def main() -> None:
 
         artifacts, trained = {}, {}
         start = time.perf_counter()
-        archday_nlp.train(CORPUS).save(tmp / "library")
+        archday_nlp.train(args.corpus).save(tmp / "library")
         trained["library"], artifacts["library"] = time.perf_counter() - start, tmp / "library"
         for kind, system in (("obvious", Obvious), ("fasttext", FastText)):
             if any(k == kind for _, k, _ in systems):
@@ -111,9 +112,9 @@ def main() -> None:
     (args.results / "speed.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
 
-def two_sentence_texts(n: int, seed: int = 0) -> list[str]:
+def two_sentence_texts(n: int, corpus: Path = CORPUS, seed: int = 0) -> list[str]:
     """``n`` distinct texts, each two corpus sentences drawn at random."""
-    sentences = [s["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() for s in json.loads(line)["sentences"]]
+    sentences = [s["text"] for line in corpus.read_text(encoding="utf-8").splitlines() for s in json.loads(line)["sentences"]]
     rng = random.Random(seed)
     texts: dict[str, None] = {}
     while len(texts) < n:

@@ -106,6 +106,20 @@ def test_newer_format_says_which_version_it_needs(saved):
         load_model(saved)
 
 
+def test_a_version_1_model_loads_with_piece_scoring_off(model, saved):
+    def as_version_1(manifest):
+        manifest["format_version"] = 1
+        del manifest["features"]["piece_size"]
+
+    rewrite_manifest(saved, as_version_1)
+    old = load_model(saved)
+    assert old.settings.piece_size is None and model.settings.piece_size == 45
+    long_sentence = "活动期间，我馆在人民广场设立咨询台，向过往市民发放档案法宣传折页四百余份，同时在馆内阅览室免费开放，接待查档群众六十五人次。"
+    whole = model.scores([long_sentence.replace("，", "")])  # no clause marks: one piece, the sentence itself
+    assert np.allclose(old.scores([long_sentence.replace("，", "")]), whole)
+    assert (model.scores([long_sentence]) >= old.scores([long_sentence]) - 1e-12).all()
+
+
 def test_pickled_arrays_are_never_loaded(saved):
     """A consistent directory whose arrays hold Python objects still runs no code."""
     buffer = io.BytesIO()
