@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="processes to classify with (-1: one per core; default 1)")
     classify.add_argument("--encoding", type=_encoding, metavar="ENC", help="read text files in ENC (gbk, utf-16, …) instead of detecting it")
     classify.add_argument("--sentences", action="store_true", help="one row per sentence (csv, jsonl); list each report's sentences (text)")
+    classify.add_argument("--explain", action="store_true",
+                          help="say why each sentence got its tags: the features that raised and lowered each score "
+                               "(text: under each sentence, implies --sentences; json/jsonl: per sentence; html: on hover)")
     classify.add_argument("--json", action="store_const", const="jsonl", dest="format", help=argparse.SUPPRESS)  # the old flag
     classify.set_defaults(run=_classify)
 
@@ -187,33 +190,34 @@ def _classify(args) -> int:
         model = _model(args.model)
         progress.start(len(files))
         texts = read_reports(files, encoding=args.encoding, on_error=failed)
-        reports = _classified(texts, model, args.jobs, progress)
+        reports = _classified(texts, model, args.jobs, progress, args.explain)
         with _output(args.out) as out:
-            for chunk in render(fmt, reports, labels=model.labels, sentences=args.sentences):
+            for chunk in render(fmt, reports, labels=model.labels, sentences=args.sentences or (args.explain and fmt == "text")):
                 progress.write(out, chunk)
         progress.close()
     return 1 if failures else 0
 
 
-def _classified(texts, model, n_jobs: int, progress):
+def _classified(texts, model, n_jobs: int, progress, explain: bool):
     """Classify the reports of ``texts`` in batches, yielding one FileReport each, in order."""
     batch, size = [], 0
     for text in texts:
         batch.append(text)
         size += text.end - text.start
         if size >= _BATCH_CHARS or len(batch) >= _BATCH_REPORTS:
-            yield from _classified_batch(batch, model, n_jobs, progress)
+            yield from _classified_batch(batch, model, n_jobs, progress, explain)
             batch, size = [], 0
     if batch:
-        yield from _classified_batch(batch, model, n_jobs, progress)
+        yield from _classified_batch(batch, model, n_jobs, progress, explain)
 
 
-def _classified_batch(batch, model, n_jobs: int, progress):
+def _classified_batch(batch, model, n_jobs: int, progress, explain: bool):
     from ._files import FileReport
 
     for t, report in zip(batch, model.classify_many([t.text for t in batch], n_jobs=n_jobs)):
         progress.advance((t.end - t.start) / len(t.document))  # the share of its file this report is
-        yield FileReport(t.source, t.index, t.title, t.start, t.end, report._within(t.document, t.start), t.document)
+        why = tuple(model.explain(s.text) for s in report.sentences) if explain else None
+        yield FileReport(t.source, t.index, t.title, t.start, t.end, report._within(t.document, t.start), t.document, why)
 
 
 @contextlib.contextmanager

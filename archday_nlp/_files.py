@@ -78,6 +78,7 @@ class FileReport:
     """A classified report of a file.
 
     The offsets of the report and of its sentences index ``document``, the file's decoded text.
+    ``explanations``, when asked for, holds one :class:`~archday_nlp._explain.Explanation` per sentence.
     """
 
     source: str
@@ -87,9 +88,14 @@ class FileReport:
     end: int
     report: Report
     document: str = field(repr=False)
+    explanations: tuple | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
-        return {"file": self.source, "index": self.index, "title": self.title, "start": self.start, "end": self.end, **self.report.to_dict()}
+        data = {"file": self.source, "index": self.index, "title": self.title, "start": self.start, "end": self.end, **self.report.to_dict()}
+        if self.explanations is not None:
+            for sentence, why in zip(data["sentences"], self.explanations):
+                sentence["explanation"] = why.to_dict()
+        return data
 
 
 def display_name(path: str | os.PathLike) -> str:

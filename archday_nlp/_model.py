@@ -168,17 +168,18 @@ class Model:
         scores = self.scores(sentences)
         return spans, np.array([len(s) for s in per_text], dtype=np.int64), scores, self.tags(scores)
 
-    def evaluate(self, data, *, format: str | None = None):
+    def evaluate(self, data, *, format: str | None = None, encoding: str | None = None, split: str | None = None):
         """Score the model on labelled data (any format :func:`archday_nlp.train` reads).
 
-        Returns an :class:`Evaluation` with per-label precision, recall, F1 and
-        support, macro and micro averages, and report-level F1 where the data
-        groups sentences into reports.
+        Corpus-format data is scored on its ``"test"`` split unless ``split`` says
+        ``"train"`` or ``"all"``; other data is scored whole. Returns an
+        :class:`Evaluation` with per-label precision, recall, F1 and support,
+        macro and micro averages (over the labels with support), and
+        report-level F1 where the data groups sentences into reports.
         """
-        from ._evaluate import evaluate_examples
-        from ._io import read_examples
+        from ._evaluate import evaluate_data
 
-        return evaluate_examples(self, read_examples(data, format=format))
+        return evaluate_data(self, data, format=format, encoding=encoding, split=split)
 
     def explain(self, sentence: str, top: int | None = 5):
         """Per label, the features that raised and lowered the score of ``sentence``,

@@ -105,6 +105,8 @@ def _text_block(item: FileReport, labels: tuple[str, ...], sentences: bool, colu
     if sentences:
         for j, s in enumerate(report.sentences):
             lines.append(f"   [{j:>2}] {', '.join(s.labels) or '-':<24} {s.text}")
+            if item.explanations is not None:
+                lines.extend("        " + line for line in item.explanations[j].format().splitlines())
     return "\n".join(lines) + "\n"
 
 
@@ -321,9 +323,9 @@ def _html_report(number: int, item: FileReport, labels: tuple[str, ...], colours
         chips.append('<span class="chip" style="background:#f1f3f5">没有标注的活动</span>')
     document = item.document
     parts, position = [], item.start
-    for s in report.sentences:
+    for j, s in enumerate(report.sentences):
         parts.append(e(document[position : s.start]))
-        parts.append(_html_sentence(s, labels, index, colours))
+        parts.append(_html_sentence(s, labels, index, colours, None if item.explanations is None else item.explanations[j]))
         position = s.end
     parts.append(e(document[position : item.end]))
     untagged, share = _untagged(item)
@@ -335,9 +337,11 @@ def _html_report(number: int, item: FileReport, labels: tuple[str, ...], colours
     )
 
 
-def _html_sentence(s, labels: tuple[str, ...], index: Mapping[str, int], colours: list[tuple[str, str]]) -> str:
+def _html_sentence(s, labels: tuple[str, ...], index: Mapping[str, int], colours: list[tuple[str, str]], why=None) -> str:
     e = html.escape
     tip = "\n".join(f"{heading(label)}  {s.scores[label]:.2f}" for label in labels)
+    if why is not None:
+        tip += "\n\n" + why.format()
     text, pieces, position = s.text, [], 0
     for f in s.figures:
         pieces.append(e(text[position : f.start]))

@@ -106,6 +106,22 @@ def test_the_output_file_format_follows_its_suffix(tmp_path, capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_explain_says_why_in_text_json_and_html(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_text("通过移动公司向全县手机用户群发档案日主题短信8000余条。\n成立了活动领导小组。", encoding="utf-8")
+    assert main(["classify", "--explain", str(report)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "[ 0] sms" in line)
+    assert lines[at + 1].strip().startswith("sms: ") and "tagged (whole sentence)" in lines[at + 1]
+    assert "c:短信" in lines[at + 2] or "w:短信" in lines[at + 2]
+    assert main(["classify", "--explain", "--format", "jsonl", str(report)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    why = data["sentences"][0]["explanation"]["by_label"]["sms"]
+    assert why["tagged"] and abs(why["intercept"] + sum(c["contribution"] for c in why["raising"] + why["lowering"]) + why["rest"] - why["logit"]) < 1e-9
+    assert main(["classify", "--explain", "--out", str(tmp_path / "page.html"), str(report)]) == 0
+    assert "vs threshold" in (tmp_path / "page.html").read_text(encoding="utf-8")
+
+
 def test_a_closed_pipe_ends_quietly(tmp_path):
     source = tmp_path / "many.txt"
     source.write_text(COLLECTION * 20, encoding="utf-8")  # 160 reports, far more JSON than a pipe holds
