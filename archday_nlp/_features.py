@@ -8,6 +8,7 @@ that a saved model serves fast and without scikit-learn.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -79,10 +80,27 @@ def normalize(text: str) -> str:
 
 def normalize_many(texts: Sequence[str]) -> list[str]:
     """:func:`normalize` for many texts at once: one pass over their joined text."""
-    joined = "\x00".join(t.replace("\x00", "") for t in texts)
-    joined = unicodedata.normalize("NFKC", joined).lower()
+    joined = "\x00".join(t.replace("\x00", "") for t in texts).translate(_nfkc_table())
+    if not unicodedata.is_normalized("NFKC", joined):  # rare: what the table does not cover
+        joined = unicodedata.normalize("NFKC", joined)
+    joined = joined.lower()
     joined = _PINYIN_GLOSS.sub("", _converter().convert(joined))
     return _DIGITS.sub("0", joined).split("\x00")
+
+
+@functools.lru_cache(maxsize=1)
+def _nfkc_table() -> dict[int, str]:
+    """NFKC of the characters reports use that it changes (full-width forms, the ideographic space,
+    punctuation such as …, circled numbers, ℃), one by one: translating with it and then applying
+    NFKC gives NFKC's result, and the second step is skipped when the text is then normal already."""
+    ranges = (range(0x2000, 0x2070), range(0x2100, 0x2150), range(0x2460, 0x2500), range(0x3000, 0x3001),
+              range(0x3200, 0x3400), range(0xF900, 0xFB00), range(0xFE30, 0xFE70), range(0xFF00, 0xFFF0))
+    table = {}
+    for code in (c for r in ranges for c in r):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
 
 
 def pieces(text: str, size: int | None) -> list[str]:
@@ -135,39 +153,30 @@ def analyze(text: str, settings: FeatureSettings) -> list[str]:
 class Vectorizer:
     """TF-IDF rows for normalized documents, as scikit-learn's ``TfidfVectorizer`` computes them.
 
-    Words are looked up in a dictionary; character n-grams become integer keys
-    (code points packed 21 bits apart) found in one sorted array with
-    :func:`numpy.searchsorted`.
+    Character n-grams and words of up to three characters become integer keys
+    (code points packed 21 bits apart), looked up in sorted arrays with
+    :func:`numpy.searchsorted`; longer words in a dictionary.
     """
 
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, settings: FeatureSettings):
         self.settings = settings
         self.idf = idf
         self.n_features = len(vocabulary)
-        self._words = {}
-        by_size: dict[int, tuple[list[int], list[str]]] = {}
+        self._long_words: dict[str, int] = {}  # words of four characters or more
+        word_keys: dict[int, tuple[list[int], list[str]]] = {}
+        char_keys: dict[int, tuple[list[int], list[str]]] = {}
         low, high = settings.char_ngrams
         for column, token in enumerate(vocabulary):
+            size = len(token) - 2
             if token.startswith("w:"):
-                self._words[token[2:]] = column
-            elif token.startswith("c:") and low <= len(token) - 2 <= high:
-                columns_of, chars_of = by_size.setdefault(len(token) - 2, ([], []))
-                columns_of.append(column)
-                chars_of.append(token[2:])
-        keys, columns = [], []
-        for n, (columns_of, chars_of) in by_size.items():
-            # All n-character tokens at once: their code points as an (k, n) array, packed into keys.
-            codes = np.frombuffer("".join(chars_of).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
-            packed = codes[:, 0].copy()
-            for m in range(1, n):
-                packed = (packed << np.uint64(_BITS)) | codes[:, m]
-            keys.append(packed)
-            columns.append(np.asarray(columns_of, dtype=np.int64))
-        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-        columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        self._char_keys = keys[order]
-        self._char_columns = columns[order]
+                if size > 3 or " " in token:
+                    self._long_words[token[2:]] = column
+                else:
+                    _add(word_keys, size, column, token[2:])
+            elif token.startswith("c:") and low <= size <= high:
+                _add(char_keys, size, column, token[2:])
+        self._words = _KeyTable(word_keys)
+        self._chars = _KeyTable(char_keys)
 
     def transform(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse rows as ``(row, column, value)`` arrays, sorted by row then column."""
@@ -175,8 +184,10 @@ class Vectorizer:
         char_rows, char_columns = self._char_hits(docs)
         rows = np.concatenate([word_rows, char_rows])
         columns = np.concatenate([word_columns, char_columns])
-        cells, counts = np.unique(rows * self.n_features + columns, return_counts=True)
-        rows, columns = np.divmod(cells, self.n_features)
+        # Count each (row, column) once: cell numbers fit 32 bits for any batch of a usual model, and sort twice as fast.
+        cell_type = np.uint32 if len(docs) * self.n_features < 2**32 else np.int64
+        cells, counts = np.unique((rows * self.n_features + columns).astype(cell_type), return_counts=True)
+        rows, columns = np.divmod(cells.astype(np.int64), self.n_features)
         values = counts.astype(np.float64)
         if self.settings.sublinear_tf:
             values = np.log(values) + 1.0
@@ -187,25 +198,48 @@ class Vectorizer:
 
     def _word_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if self.settings.word_ngrams != (1, 1):
-            found = [(row, self._words.get(g)) for row, doc in enumerate(docs) for g in _ngrams(words(doc), self.settings.word_ngrams, "", " ")]
-            found = [(row, column) for row, column in found if column is not None]
+            found = [
+                (row, self._column_of_word(gram))
+                for row, doc in enumerate(docs)
+                for gram in _ngrams(words(doc), self.settings.word_ngrams, "", " ")
+            ]
+            found = [(row, column) for row, column in found if column >= 0]
             return np.asarray([r for r, _ in found], dtype=np.int64), np.asarray([c for _, c in found], dtype=np.int64)
-        # One cut over all documents, a line break between each: jieba never joins words across it.
-        get = self._words.get
-        cut = _segmenter().cut("\n".join(_ONE_LINE.sub(" ", d) for d in docs), False)
-        columns = np.fromiter((-2 if w == "\n" else get(w, -1) for w in cut), dtype=np.int64, count=len(cut))
-        rows = np.cumsum(columns == -2)
+        # One cut over all documents, a line break between each (jieba never joins words across it);
+        # the words tile the text, so their lengths give their offsets, and their code points their keys.
+        text = "\n".join(_ONE_LINE.sub(" ", d) for d in docs)
+        cut = _segmenter().cut(text, False)
+        lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
+        starts = np.cumsum(lengths) - lengths
+        codes = _codes(text)
+        columns = np.full(len(cut), -1, dtype=np.int64)
+        for n in range(1, 4):
+            at = np.flatnonzero(lengths == n)
+            keys = codes[starts[at]]
+            for m in range(1, n):
+                keys = (keys << np.uint64(_BITS)) | codes[starts[at] + m]
+            columns[at] = self._words.lookup(keys)
+        if self._long_words:
+            for i in np.flatnonzero(lengths > 3).tolist():
+                columns[i] = self._long_words.get(cut[i], -1)
+        doc_starts = np.cumsum([0] + [len(d) + 1 for d in docs[:-1]])
+        rows = np.searchsorted(doc_starts, starts, side="right") - 1
         found = columns >= 0
         return rows[found], columns[found]
 
+    def _column_of_word(self, word: str) -> int:
+        if len(word) > 3 or " " in word:
+            return self._long_words.get(word, -1)
+        return int(self._words.lookup(np.array([_key(word)], dtype=np.uint64))[0])
+
     def _char_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        codes = np.frombuffer("\x00".join(map(_compact, docs)).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        codes = _codes("\x00".join(map(_compact, docs)))
         row_of = np.cumsum(codes == 0)
         rows, columns = [], []
         low, high = self.settings.char_ngrams
         for n in range(low, high + 1):
             count = len(codes) - n + 1
-            if count <= 0 or not len(self._char_keys):
+            if count <= 0:
                 continue
             keys = codes[:count].copy()
             valid = keys != 0
@@ -213,13 +247,81 @@ class Vectorizer:
                 following = codes[m : m + count]
                 keys = (keys << np.uint64(_BITS)) | following
                 valid &= following != 0
-            at = np.minimum(np.searchsorted(self._char_keys, keys), len(self._char_keys) - 1)
-            found = valid & (self._char_keys[at] == keys)
-            rows.append(row_of[:count][found])
-            columns.append(self._char_columns[at[found]])
+            found = self._chars.lookup(keys)
+            found[~valid] = -1
+            hit = found >= 0
+            rows.append(row_of[:count][hit])
+            columns.append(found[hit])
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(rows).astype(np.int64), np.concatenate(columns)
+
+
+class _KeyTable:
+    """Columns of strings of one to three characters, found by their packed keys in an
+    open-addressing hash table (multiplicative hashing, linear probing), all queries at once."""
+
+    def __init__(self, by_size: Mapping[int, tuple[list[int], list[str]]]):
+        keys, columns = [], []
+        for n, (columns_of, strings) in by_size.items():
+            # All n-character strings at once: their code points as an (k, n) array, packed into keys.
+            codes = _codes("".join(strings)).reshape(-1, n)
+            packed = codes[:, 0].copy()
+            for m in range(1, n):
+                packed = (packed << np.uint64(_BITS)) | codes[:, m]
+            keys.append(packed)
+            columns.append(np.asarray(columns_of, dtype=np.int64))
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        self.bits = max(4, int(len(keys) * 3).bit_length())  # at most a third full
+        self.keys = np.zeros(1 << self.bits, dtype=np.uint64)  # 0 marks an empty slot: no key is 0
+        self.columns = np.full(1 << self.bits, -1, dtype=np.int64)
+        self.probes = 0
+        slots, pending = self._hash(keys), np.arange(len(keys))
+        while len(pending):  # place every key; those that meet a taken slot move one slot on
+            self.probes += 1
+            order = np.unique(slots, return_index=True)[1]  # one key per slot in this round
+            chosen = pending[order]
+            free = self.keys[slots[order]] == 0
+            self.keys[slots[order][free]] = keys[chosen[free]]
+            self.columns[slots[order][free]] = columns[chosen[free]]
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[order[free]] = True
+            pending, slots = pending[~placed], (slots[~placed] + 1) & ((1 << self.bits) - 1)
+
+    def _hash(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The column of each key, -1 where the table does not hold it."""
+        found = np.full(len(keys), -1, dtype=np.int64)
+        slots, waiting = self._hash(keys), np.arange(len(keys))
+        for _ in range(self.probes):
+            stored = self.keys[slots]
+            match = stored == keys[waiting]
+            found[waiting[match]] = self.columns[slots[match]]
+            going_on = ~match & (stored != 0)
+            waiting, slots = waiting[going_on], (slots[going_on] + 1) & ((1 << self.bits) - 1)
+            if not len(waiting):
+                break
+        return found
+
+
+def _add(by_size: dict, size: int, column: int, string: str) -> None:
+    columns_of, strings = by_size.setdefault(size, ([], []))
+    columns_of.append(column)
+    strings.append(string)
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _key(chars: str) -> int:
+    key = 0
+    for ch in chars:
+        key = (key << _BITS) | ord(ch)
+    return key
 
 
 def _compact(text: str) -> str:

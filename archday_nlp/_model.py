@@ -61,6 +61,7 @@ class Model:
         self.settings = settings
         self.info = info
         self._vectorizer = Vectorizer(self.vocabulary, idf, settings)
+        self._weights = np.ascontiguousarray(coef.T)  # features x labels, for gathering rows
         self._fingerprint = None
         self._cut = np.array([self.thresholds[label] for label in self.labels])
 
@@ -114,9 +115,12 @@ class Model:
         for start in range(0, len(docs), _BATCH):
             batch = docs[start : start + _BATCH]
             rows, columns, values = self._vectorizer.transform(batch)
-            for j in range(len(self.labels)):
-                logits = np.bincount(rows, weights=values * self.coef[j, columns], minlength=len(batch))
-                probabilities[start : start + len(batch), j] = logits + self.intercept[j]
+            logits = np.zeros((len(batch), len(self.labels)))
+            if len(rows):
+                # rows are sorted: sum each row's run of features, for every label at once
+                first = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+                logits[rows[first]] = np.add.reduceat(self._weights[columns] * values[:, None], first, axis=0)
+            probabilities[start : start + len(batch)] = logits + self.intercept
         probabilities = 1.0 / (1.0 + np.exp(-probabilities))
         return best_per_sentence(probabilities, owner, len(sentences))
 
