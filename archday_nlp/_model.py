@@ -13,7 +13,7 @@ from ._profile import FrozenMap, Report
 from ._segment import sentence_spans
 
 
-_BATCH = 4096  # documents vectorized at once, to bound memory
+_BATCH = 1024  # documents vectorized at once: bounds the memory of the (features × labels) gather
 
 
 class Model:
