@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -63,24 +64,28 @@ class Model:
         self._vectorizer = Vectorizer(self.vocabulary, idf, settings)
         self._weights = np.ascontiguousarray(coef.T)  # features x labels, for gathering rows
         self._fingerprint = None
+        self._state = None  # pickled on the first trip to another process
         self._cut = np.array([self.thresholds[label] for label in self.labels])
 
     def __repr__(self) -> str:
         return f"Model(labels={self.labels!r}, features={len(self.vocabulary)})"
 
     def __reduce__(self):
-        # A worker process that already holds this model reuses it instead of rebuilding its lookup tables.
-        state = {
-            "labels": self.labels,
-            "thresholds": [self.thresholds[label] for label in self.labels],
-            "vocabulary": self.vocabulary,
-            "idf": self.idf,
-            "coef": self.coef,
-            "intercept": self.intercept,
-            "settings": self.settings,
-            "info": self.info,
-        }
-        return (_received_model, (self.fingerprint, state))
+        # A worker process that already holds this model reuses it: it is sent as its fingerprint and
+        # its state pickled once (bytes, copied as they are), and unpickled only where it is new.
+        if self._state is None:
+            state = {
+                "labels": self.labels,
+                "thresholds": [self.thresholds[label] for label in self.labels],
+                "vocabulary": self.vocabulary,
+                "idf": self.idf,
+                "coef": self.coef,
+                "intercept": self.intercept,
+                "settings": self.settings,
+                "info": self.info,
+            }
+            self._state = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        return (_received_model, (self.fingerprint, self._state))
 
     @property
     def fingerprint(self) -> str:
@@ -211,13 +216,13 @@ class Model:
 _RECEIVED: dict[str, Model] = {}
 
 
-def _received_model(fingerprint: str, state: dict) -> Model:
+def _received_model(fingerprint: str, state: bytes) -> Model:
     """Unpickle a model, reusing the copy this process already built from the same fingerprint."""
     model = _RECEIVED.get(fingerprint)
     if model is None:
         if len(_RECEIVED) >= 4:
             _RECEIVED.pop(next(iter(_RECEIVED)))
-        model = _RECEIVED[fingerprint] = Model(**state)
+        model = _RECEIVED[fingerprint] = Model(**pickle.loads(state))
         model._fingerprint = fingerprint
     return model
 
