@@ -170,7 +170,7 @@ def summary(results) -> str:
         cells = []
         for system in systems:
             e = by_system.get(system)
-            cells.append("" if e is None else f"{e.macro.f1:.3f} | {'' if e.report is None else f'{e.report.f1:.3f}'}")
+            cells.append(" | " if e is None else f"{e.macro.f1:.3f} | {'' if e.report is None else f'{e.report.f1:.3f}'}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
