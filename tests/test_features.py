@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from archday_nlp._features import FeatureSettings, Vectorizer, analyze, documents, normalize, pieces, tokens
+from archday_nlp._features import FeatureSettings, Vectorizer, analyze, documents, normalize, pieces, tokens, words
 from conftest import run_python
 
 
@@ -69,3 +69,13 @@ def test_segmenter_is_private():
         "print(rjieba.cut('档案日宣传活动', False), words('档案日宣传活动'))"
     )
     assert run_python(code) == ("['档案日宣传活动'] ['档案', '日', '宣传', '活动']\n", "")
+
+
+def test_jieba_rs_cuts_every_corpus_sentence_as_jieba_does(corpus_sentences):
+    """The segmenter was swapped for speed: the words must be jieba's, or the model would need retraining."""
+    jieba = pytest.importorskip("jieba")
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    texts = [normalize(s["text"]) for s in corpus_sentences]
+    differ = [t for t in texts if [w for w in reference.lcut(t, HMM=False) if not w.isspace()] != words(t)]
+    assert differ == []

@@ -56,7 +56,11 @@ def test_probabilities_equal_the_scikit_learn_pipeline(corpus_sentences):
     model = from_pipeline(pipeline, LABELS, [0.5] * len(LABELS), settings, info={})
     texts = [s["text"] for s in corpus_sentences]
     assert settings.piece_size is not None and any(len(t) > settings.piece_size for t in texts)
-    assert np.abs(model.scores(texts) - pipeline_scores(pipeline, texts, settings)).max() < 1e-9
+    fast, reference = model.scores(texts), pipeline_scores(pipeline, texts, settings)
+    assert np.abs(fast - reference).max() < 1e-9
+    shipped = load_model(archday_nlp.DEFAULT_MODEL)
+    cut = np.array([shipped.thresholds[label] for label in LABELS])
+    assert ((fast >= cut) == (reference >= cut)).all()
 
 
 #: How far a retrained model's probabilities may drift from the shipped ones: liblinear's BLAS
