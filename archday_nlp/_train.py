@@ -315,8 +315,6 @@ def _fit_with_cross_validation(texts, token_lists, gold, groups, labels, setting
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

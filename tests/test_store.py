@@ -8,7 +8,7 @@ import pytest
 
 import archday_nlp
 from archday_nlp import ModelFormatError, load_model
-from archday_nlp._store import FORMAT_VERSION, MANIFEST, _checksum, _npz_bytes, save
+from archday_nlp._store import FORMAT_VERSION, MANIFEST, _checksum, _npz_bytes
 
 
 @pytest.fixture(scope="module")

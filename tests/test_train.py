@@ -11,7 +11,7 @@ from archday_nlp import DataError, LABELS, load_model
 from archday_nlp._features import analyze
 from archday_nlp._io import DEFAULT_CORPUS, label_matrix, read_file
 from archday_nlp._train import fit_pipeline, from_pipeline, pipeline_scores
-from conftest import CORPUS, ROOT
+from conftest import CORPUS
 
 
 def test_a_users_label_is_carried_everywhere(with_contest, tmp_path):
