@@ -1,6 +1,6 @@
 """How fast: this library (n_jobs 1 and 2) beside the obvious pipeline and fastText, in one run.
 
-    python benchmarks/speed.py [--texts 20000] [--repeat 3] [--cold 5] [--results DIR]
+    python benchmarks/speed.py [--texts 20000] [--repeat 5] [--cold 5] [--results DIR]
 
 Every system tags the same distinct two-sentence texts drawn from the corpus,
 each in a fresh process of its own (so that peak memory is its own); the
@@ -44,7 +44,7 @@ TAG = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=20000, help="distinct two-sentence texts to tag (default 20000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per system; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per system; the fastest counts")
     parser.add_argument("--cold", type=int, default=5, help="fresh processes for the cold start; the median counts")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where to write speed.md and speed.json")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="labelled corpus to draw texts from and train on")
