@@ -130,13 +130,10 @@ def train(
     warming.join()
     # One BLAS thread: the same bits whatever the core count, and no threads idling in liblinear's calls.
     with threadpool_limits(limits=1):
-        out_of_fold, model = _fit_with_cross_validation(texts, token_lists, gold, groups, labels, settings, C, seed, n_folds, steps)
+        out_of_fold, weights = _fit_with_cross_validation(texts, token_lists, gold, groups, labels, settings, C, seed, n_folds, steps)
     thresholds = [_best_threshold(gold[:, j], out_of_fold[:, j]) for j in range(len(labels))]
     cv = score_tags(labels, gold, out_of_fold >= np.array(thresholds), report_groups(training), split="train")
-    model = Model(
-        labels=labels, thresholds=thresholds, vocabulary=model.vocabulary, idf=model.idf,
-        coef=model.coef, intercept=model.intercept, settings=settings, info={},
-    )
+    model = Model(labels=labels, thresholds=thresholds, settings=settings, info={}, **weights)
     training_info = {
         "data_sha256": data_hash(examples),
         "sentences": len(training),
@@ -181,7 +178,6 @@ def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: Featur
     """The reference: the scikit-learn pipeline that training reproduces and a :class:`Model` serves,
     TF-IDF then one-vs-rest logistic regression. Tests hold :func:`train` and :class:`Model` to it."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import Pipeline
 
@@ -196,7 +192,7 @@ def fit_pipeline(tokens: Sequence[list[str]], gold: np.ndarray, settings: Featur
                     dtype=np.float64,
                 ),
             ),
-            ("clf", OneVsRestClassifier(LogisticRegression(C=C, solver=SOLVER, dual=DUAL, tol=TOLERANCE, max_iter=5000, random_state=seed))),
+            ("clf", OneVsRestClassifier(_estimator(C, seed))),
         ]
     ).fit(tokens, gold if gold.shape[1] > 1 else gold.ravel())
 
@@ -290,9 +286,9 @@ def _fold_count(groups: list[str], folds: int) -> int:
     return min(folds, n_groups)
 
 
-def _fit_with_cross_validation(texts, token_lists, gold, groups, labels, settings, C, seed, folds, steps: Steps) -> tuple[np.ndarray, Model]:
+def _fit_with_cross_validation(texts, token_lists, gold, groups, labels, settings, C, seed, folds, steps: Steps) -> tuple[np.ndarray, dict]:
     """Out-of-fold probabilities, scored as :meth:`Model.scores` scores them with folds grouped by
-    report, and the model fitted on everything (its thresholds still 0.5)."""
+    report, and the weights fitted on everything (see :func:`_fit`)."""
     from joblib import Parallel, delayed
     from sklearn.model_selection import GroupKFold
 
@@ -362,15 +358,17 @@ def _count_tokens(token_lists):
 
 
 def _fit_and_score(i: int, counts, vocabulary, gold, labels, settings, C, seed, held_out: list[str] | None):
-    """The ``i``-th fit: its model, or, for a fold, its scores of the sentences it held out."""
-    model = _fit(counts, vocabulary, gold, labels, settings, C, seed)
-    return i, model if held_out is None else model.scores(held_out)
+    """The ``i``-th fit: its weights, or, for a fold, its scores of the sentences it held out."""
+    weights = _fit(counts, vocabulary, gold, settings, C, seed)
+    if held_out is None:
+        return i, weights
+    return i, Model(labels=labels, thresholds=[0.5] * len(labels), settings=settings, info={}, **weights).scores(held_out)
 
 
-def _fit(counts, vocabulary, gold: np.ndarray, labels, settings: FeatureSettings, C: float, seed: int) -> Model:
+def _fit(counts, vocabulary, gold: np.ndarray, settings: FeatureSettings, C: float, seed: int) -> dict:
     """TF-IDF as ``TfidfVectorizer(min_df, sublinear_tf)`` computes it on these rows, then one
-    logistic regression per label: :func:`fit_pipeline`'s model, without counting tokens again."""
-    from sklearn.linear_model import LogisticRegression
+    logistic regression per label: :func:`fit_pipeline`'s weights, without counting tokens again.
+    Returns the :class:`Model` arguments ``vocabulary``, ``idf``, ``coef`` and ``intercept``."""
     from sklearn.preprocessing import normalize
 
     n_docs = counts.shape[0]
@@ -382,21 +380,24 @@ def _fit(counts, vocabulary, gold: np.ndarray, labels, settings: FeatureSettings
         np.log(features.data, out=features.data)
         features.data += 1.0
     features = normalize(features.multiply(idf).tocsr(), norm="l2", copy=False)
-    coef = np.zeros((len(labels), len(keep)))
-    intercept = np.zeros(len(labels))
-    for j in range(len(labels)):
+    coef = np.zeros((gold.shape[1], len(keep)))
+    intercept = np.zeros(gold.shape[1])
+    for j in range(gold.shape[1]):
         y = gold[:, j]
         if y.all() or not y.any():
             # A label missing from (or on every row of) a fold: predict the constant, as OneVsRestClassifier does.
             intercept[j] = _CONSTANT if y.all() else -_CONSTANT
             continue
-        estimator = LogisticRegression(C=C, solver=SOLVER, dual=DUAL, tol=TOLERANCE, max_iter=5000, random_state=seed)
-        estimator.fit(features, y)
+        estimator = _estimator(C, seed).fit(features, y)
         coef[j], intercept[j] = estimator.coef_[0], estimator.intercept_[0]
-    return Model(
-        labels=labels, thresholds=[0.5] * len(labels), vocabulary=vocabulary[keep].tolist(), idf=idf,
-        coef=coef, intercept=intercept, settings=settings, info={},
-    )
+    return {"vocabulary": vocabulary[keep].tolist(), "idf": idf, "coef": coef, "intercept": intercept}
+
+
+def _estimator(C: float, seed: int):
+    """The logistic regression of one label, in training and in the reference pipeline alike."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, solver=SOLVER, dual=DUAL, tol=TOLERANCE, max_iter=5000, random_state=seed)
 
 
 def _best_threshold(gold: np.ndarray, probabilities: np.ndarray) -> float:
