@@ -1,10 +1,10 @@
 """Sentence → normalized text → documents (the sentence and its pieces) → tokens → TF-IDF.
 
-Training fits scikit-learn's ``TfidfVectorizer`` on the tokens of :func:`tokens`;
+The reference is scikit-learn's ``TfidfVectorizer`` on the tokens of :func:`tokens`;
 :class:`Vectorizer` repeats its arithmetic (raw counts, optional ``1 + log(tf)``,
 times idf, rows scaled to unit length) with numpy alone, looking character
-n-grams up as integer keys in one sorted array instead of token by token, so
-that a saved model serves fast and without scikit-learn.
+n-grams and short words up as integer keys in a hash table, all at once instead
+of token by token, so that a saved model serves fast and without scikit-learn.
 """
 from __future__ import annotations
 
@@ -154,8 +154,8 @@ class Vectorizer:
     """TF-IDF rows for normalized documents, as scikit-learn's ``TfidfVectorizer`` computes them.
 
     Character n-grams and words of up to three characters become integer keys
-    (code points packed 21 bits apart), looked up in sorted arrays with
-    :func:`numpy.searchsorted`; longer words in a dictionary.
+    (code points packed 21 bits apart), looked up in :class:`_KeyTable` hash
+    tables; longer words in a dictionary.
     """
 
     def __init__(self, vocabulary: Sequence[str], idf: np.ndarray, settings: FeatureSettings):
@@ -214,11 +214,8 @@ class Vectorizer:
         codes = _codes(text)
         columns = np.full(len(cut), -1, dtype=np.int64)
         for n in range(1, 4):
-            at = np.flatnonzero(lengths == n)
-            keys = codes[starts[at]]
-            for m in range(1, n):
-                keys = (keys << np.uint64(_BITS)) | codes[starts[at] + m]
-            columns[at] = self._words.lookup(keys)
+            at = starts[lengths == n]
+            columns[lengths == n] = self._words.lookup(_pack([codes[at + m] for m in range(n)]))
         if self._long_words:
             for i in np.flatnonzero(lengths > 3).tolist():
                 columns[i] = self._long_words.get(cut[i], -1)
@@ -230,7 +227,7 @@ class Vectorizer:
     def _column_of_word(self, word: str) -> int:
         if len(word) > 3 or " " in word:
             return self._long_words.get(word, -1)
-        return int(self._words.lookup(np.array([_key(word)], dtype=np.uint64))[0])
+        return int(self._words.lookup(_pack(list(_codes(word)[:, None])))[0])
 
     def _char_hits(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         codes = _codes("\x00".join(map(_compact, docs)))
@@ -241,14 +238,9 @@ class Vectorizer:
             count = len(codes) - n + 1
             if count <= 0:
                 continue
-            keys = codes[:count].copy()
-            valid = keys != 0
-            for m in range(1, n):
-                following = codes[m : m + count]
-                keys = (keys << np.uint64(_BITS)) | following
-                valid &= following != 0
-            found = self._chars.lookup(keys)
-            found[~valid] = -1
+            found = self._chars.lookup(_pack([codes[m : m + count] for m in range(n)]))
+            # an n-gram that starts on or runs over a separator (code 0) is none
+            found[(codes[:count] == 0) | (row_of[n - 1 : n - 1 + count] != row_of[:count])] = -1
             hit = found >= 0
             rows.append(row_of[:count][hit])
             columns.append(found[hit])
@@ -265,11 +257,7 @@ class _KeyTable:
         keys, columns = [], []
         for n, (columns_of, strings) in by_size.items():
             # All n-character strings at once: their code points as an (k, n) array, packed into keys.
-            codes = _codes("".join(strings)).reshape(-1, n)
-            packed = codes[:, 0].copy()
-            for m in range(1, n):
-                packed = (packed << np.uint64(_BITS)) | codes[:, m]
-            keys.append(packed)
+            keys.append(_pack(list(_codes("".join(strings)).reshape(-1, n).T)))
             columns.append(np.asarray(columns_of, dtype=np.int64))
         keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
@@ -317,11 +305,13 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def _key(chars: str) -> int:
-    key = 0
-    for ch in chars:
-        key = (key << _BITS) | ord(ch)
-    return key
+def _pack(code_columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Keys of strings of one to three characters, given as the arrays of their first, second, …
+    code points: the code points packed 21 bits apart."""
+    keys = code_columns[0]
+    for following in code_columns[1:]:
+        keys = (keys << np.uint64(_BITS)) | following
+    return keys
 
 
 def _compact(text: str) -> str:
