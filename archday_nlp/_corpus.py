@@ -146,6 +146,7 @@ def validate_corpus(path) -> CorpusCheck:
     check = CorpusCheck()
     split_of_text: dict[str, set[str]] = {}
     texts = []
+    reports = []
     ids = set()
     for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -156,6 +157,7 @@ def validate_corpus(path) -> CorpusCheck:
         except json.JSONDecodeError as e:
             check.problems.append(f"{where}: invalid JSON ({e.msg})")
             continue
+        reports.append(report)
         if report.get("id") in ids:
             check.problems.append(f"{where}: duplicate id {report.get('id')!r}")
         ids.add(report.get("id"))
@@ -179,7 +181,7 @@ def validate_corpus(path) -> CorpusCheck:
             texts.append(sentence["text"])
             check.hard_cases.update(name for name, found in HARD_CASES.items() if found(sentence["text"], labels))
     _check_counts(check, split_of_text)
-    _check_realism(path, check)
+    _check_realism(reports, check)
     check.near_duplicate_pairs, check.pairs = near_duplicate_pairs(texts)
     if check.near_duplicate_pairs > MAX_NEAR_DUPLICATE_SHARE * check.pairs:
         check.problems.append(f"near-duplicate pairs above {MAX_NEAR_DUPLICATE_SHARE:.0%} of all pairs")
@@ -222,13 +224,12 @@ def _check_sentences(report: dict, where: str, check: CorpusCheck) -> None:
         check.problems.append(f"{where}: text after the last sentence is not covered: {text[position:][:30]!r}")
 
 
-def _check_realism(path: Path, check: CorpusCheck) -> None:
-    """The shape, wording, noise and script figures of issue 7."""
+def _check_realism(reports: list[dict], check: CorpusCheck) -> None:
+    """The shape, wording, noise and script figures of issue 7, for the reports that parsed."""
     import statistics
 
-    from ._features import normalize
+    from ._features import normalize_many
 
-    reports = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     tagged = [s for r in reports for s in r.get("sentences", []) if s.get("labels")]
     if tagged:
         lengths = [len(s["text"]) for s in tagged]
@@ -243,6 +244,7 @@ def _check_realism(path: Path, check: CorpusCheck) -> None:
             check.problems.append(f"tagged sentences: {key.replace('_', ' ')} {check.shape.get(key, 0):.3g}, at least {need} needed")
     hits: dict[str, tuple[set, set]] = {name: (set(), set()) for _, name, _ in _REAL_WORDING}
     writers_in: dict[str, set] = {}
+    normalized = iter(normalize_many([s["text"] for r in reports for s in r.get("sentences", [])]))
     for report in reports:
         if report.get("writer"):
             writers_in.setdefault(report["writer"], set()).add(report.get("split"))
@@ -250,9 +252,8 @@ def _check_realism(path: Path, check: CorpusCheck) -> None:
         if _traditional_share(text) > 0.03:
             check.realism["traditional_reports"] += 1
             check.realism["pinyin_glossed_reports"] += bool(_PINYIN_GLOSS.search(text))
-        for sentence in report.get("sentences", []):
+        for sentence, simple in zip(report.get("sentences", []), normalized):
             raw, labels = sentence["text"], sentence.get("labels", [])
-            simple = normalize(raw)
             if not labels and NOISE.search(simple.strip()):
                 check.realism["noise"] += 1
             check.realism["quoted_speech"] += not labels and bool(_QUOTED_SPEECH.match(raw))

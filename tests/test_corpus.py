@@ -19,7 +19,7 @@ def test_a_broken_corpus_is_reported(tmp_path):
          "sentences": [{"text": "举办展览。", "labels": ["exhibition"]}]},
     ]
     path = tmp_path / "corpus.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in reports), encoding="utf-8")
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in reports) + "\n{broken", encoding="utf-8")
     problems = validate_corpus(path).problems
     for expected in [
         "corpus.jsonl:1: sentence 1 has labels outside the guideline: ['flyers']",
@@ -27,6 +27,7 @@ def test_a_broken_corpus_is_reported(tmp_path):
         "corpus.jsonl:2: kind 'farm' is not one of",
         "corpus.jsonl:2: no 'writer'",
         "corpus.jsonl:2: text after the last sentence is not covered: '多出来的'",
+        "corpus.jsonl:3: invalid JSON",
         "2 reports, at least 80 needed",
         "1 sentence texts in both splits, e.g. '举办展览。'",
         "tagged sentences: median length 5, at least 55 needed",
