@@ -101,7 +101,7 @@ def _wrap_width(text: str, lines: list[tuple[int, int]]) -> float:
 def _wraps(text: str, line: tuple[int, int], following: tuple[int, int], continued: bool, width: float) -> bool:
     """True when ``line`` is prose broken mid-sentence that ``following`` continues.
 
-    Prose is a line with a comma, enumeration mark, semicolon or terminator in it; a
+    Prose is a line with a comma, semicolon or terminator in it (not 、: titles list with it); a
     line that continues a wrapped paragraph, or that fills the text's wrap width,
     needs none of its own. A line ending on a comma or enumeration mark goes on
     even into what looks like a list item (……一是……，⏎二是……).
